@@ -1,0 +1,1 @@
+"""Extractors: quantities (this issue), entities and metadata (later) from a segmented document."""

@@ -1,0 +1,148 @@
+"""What the words around a number say about it: bound, per, modality, time and subject.
+
+Each function reads cue words from ``lexicons/`` and looks at a small, well-defined window of
+the text (the number's clause, or its sentence), so a cue never leaks into a neighbouring clause.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+from ..lexicons import read_rows, read_words
+
+CLAUSE_BREAK = re.compile(r"[，,；;。！？!?：:\n]")
+COORDINATION = re.compile(r"^[\s、和及与或]*$")
+MAX_BOUND_DISTANCE = 20
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A cue word with its meaning and where it may stand."""
+
+    word: str
+    value: str
+    scope: str
+
+
+def _cues(name: str) -> tuple[Cue, ...]:
+    rows = read_rows(name)
+    cues = [Cue(row[0], row[1], row[2] if len(row) > 2 else "") for row in rows]
+    return tuple(sorted(cues, key=lambda c: len(c.word), reverse=True))
+
+
+@functools.lru_cache(maxsize=None)
+def bound_cues() -> tuple[Cue, ...]:
+    return _cues("bound_cues.tsv")
+
+
+@functools.lru_cache(maxsize=None)
+def per_cues() -> tuple[Cue, ...]:
+    return _cues("per_cues.tsv")
+
+
+@functools.lru_cache(maxsize=None)
+def modality_cues() -> tuple[Cue, ...]:
+    return _cues("modality_cues.tsv")
+
+
+@functools.lru_cache(maxsize=None)
+def when_cues() -> tuple[Cue, ...]:
+    return _cues("when_cues.tsv")
+
+
+@functools.lru_cache(maxsize=None)
+def person_nouns() -> tuple[str, ...]:
+    return tuple(read_words("person_nouns.tsv"))
+
+
+def clause_bounds(text: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
+    """The clause (between commas, semicolons, full stops, colons) holding ``text[start:end]``,
+    inside the sentence ``[lo, hi)``."""
+    left = lo
+    for match in CLAUSE_BREAK.finditer(text, lo, start):
+        left = match.end()
+    found = CLAUSE_BREAK.search(text, end, hi)
+    return left, found.start() if found else hi
+
+
+def find_cues(window: str, cues: tuple[Cue, ...]) -> list[tuple[int, Cue]]:
+    """Non-overlapping cue occurrences in ``window``, longest cue first at each position."""
+    hits: list[tuple[int, Cue]] = []
+    taken = bytearray(len(window))
+    for cue in cues:
+        for match in re.finditer(re.escape(cue.word), window):
+            if any(taken[match.start():match.end()]):
+                continue
+            taken[match.start():match.end()] = b"\x01" * len(cue.word)
+            hits.append((match.start(), cue))
+    return sorted(hits, key=lambda hit: hit[0])
+
+
+def bound_before(prefix: str) -> str | None:
+    """Bound from a cue standing shortly before the number (最高不超过, 不少于, 约...)."""
+    hits = [(pos, cue) for pos, cue in find_cues(prefix, bound_cues()) if cue.scope == "before"]
+    if not hits:
+        return None
+    pos, cue = hits[-1]
+    if len(prefix) - (pos + len(cue.word)) > MAX_BOUND_DISTANCE:
+        return None
+    return cue.value
+
+
+def bound_after(suffix: str) -> str | None:
+    """Bound from a cue right after the mention (以上, 以下, 左右...)."""
+    stripped = suffix.lstrip(" \u3000")
+    for cue in bound_cues():
+        if cue.scope == "after" and len(cue.word) > 1 and stripped.startswith(cue.word):
+            return cue.value
+    return None
+
+
+def per_from(prefix: str, suffix: str) -> list[str]:
+    """Rate denominators, in the order their cues appear (每人每月 -> person, month)."""
+    per: list[str] = []
+    for _, cue in find_cues(prefix, per_cues()):
+        if cue.value not in per:
+            per.append(cue.value)
+    slash = re.match(r"\s*/\s*(人|月|年|项|个|户|次)", suffix)
+    if slash:
+        extra = {"人": "person", "月": "month", "年": "year", "项": "project", "个": "item",
+                 "户": "household", "次": "time"}[slash.group(1)]
+        if extra not in per:
+            per.append(extra)
+    return per
+
+
+def is_coordinated(between: str) -> bool:
+    """True when two mentions are items of one list (``2 次、办实事 1 件`` shares its cues)."""
+    return bool(COORDINATION.match(between)) or ("、" in between and not CLAUSE_BREAK.search(between))
+
+
+def modality_from(clause_prefix: str, clause_suffix: str, sentence_prefix: str, default: str) -> str:
+    """Nearest clause cue before the number, else a clause cue after it, else the nearest
+    sentence-scope cue, else the document's default."""
+    hits = find_cues(clause_prefix, modality_cues())
+    if hits:
+        return hits[-1][1].value
+    after = [cue for _, cue in find_cues(clause_suffix, modality_cues()) if cue.scope == "clause"]
+    if after:
+        return after[0].value
+    sentence_hits = [cue for _, cue in find_cues(sentence_prefix, modality_cues()) if cue.scope == "sentence"]
+    if sentence_hits:
+        return sentence_hits[-1].value
+    return default
+
+
+def names_people(words: Sequence[tuple[str, str]]) -> bool:
+    """Does the noun phrase right after a ``个`` count name people (三个女孩, not 两个博士后工作站)?
+
+    ``words`` are the (text, POS tag) tokens after the mention; the phrase's head is its last noun.
+    """
+    head = None
+    for word, tag in words:
+        if not (tag.startswith("n") or tag in ("vn", "j")):
+            break
+        head = word
+    return head is not None and any(head.endswith(noun) for noun in person_nouns())

@@ -1,0 +1,90 @@
+"""The regular grammar of quantity mentions, compiled once from the lexicons.
+
+Why a grammar over characters and not over tokens: a mention such as ``6亿余元`` or
+``10.104 万人`` spans several jieba tokens (and jieba splits them differently in different
+contexts), while the SPEC's offsets are character offsets. Tokens are used later, for context.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from ..lexicons import read_rows
+from ..normalize.dates import DATE_RE
+
+ARABIC = r"[0-9０-９]+(?:,[0-9]{3})*(?:[.．][0-9０-９]+)?"
+CN_DIGITS = "零〇一二两三四五六七八九"
+# A Chinese numeral never starts with a bare scale (百/千/万/亿: 千帆, 百舸, 万众 are words) nor
+# with 零 (零部件, 零容忍).
+CHINESE = rf"[一二两三四五六七八九十][{CN_DIGITS}十百千万亿]*(?:点[{CN_DIGITS}]+)?"
+SCALE = r"(?:万亿|千万|百万|万|亿|千|百)"
+VAGUE = r"(?:[几数][十百千万亿]+|上[百千万亿]|[十百千]几|几)"
+SPACE = r"[ \u3000]?"
+RANGE_SEP = r"(?:至|到|~|～|-|－|—)"
+APPROX_IN = r"(?:余|多)"
+TAIL = r"(?:以内|之内|内|底|末|初|前)"
+NOT_AFTER_NUMBER = r"(?<![0-9０-９.．A-Za-z])"
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One row of ``lexicons/units.tsv``."""
+
+    surface: str
+    kind: str
+    unit: str | None
+
+
+@functools.lru_cache(maxsize=None)
+def units() -> dict[str, Unit]:
+    """Unit surface -> Unit, from ``lexicons/units.tsv``."""
+    table = {}
+    for row in read_rows("units.tsv"):
+        surface, kind, unit = row[0], row[1], row[2]
+        table[surface] = Unit(surface, kind, None if unit == "-" else unit)
+    return table
+
+
+def _alternation(words: list[str]) -> str:
+    """A regex alternation that tries longer words first (人次 before 人)."""
+    return "(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + ")"
+
+
+def number_pattern(name: str) -> str:
+    """A number lexeme (Arabic with optional scale, Chinese, or vague) in a named group."""
+    return rf"(?P<{name}>{ARABIC}(?:{SPACE}{SCALE})?|{CHINESE}|{VAGUE})"
+
+
+@functools.lru_cache(maxsize=None)
+def quantity_regex() -> re.Pattern[str]:
+    """Number [range] [余/多] [scale] unit [余/多] [tail]: money, people, counts, measures, time."""
+    unit = _alternation(list(units()))
+    pattern = (
+        NOT_AFTER_NUMBER
+        + number_pattern("num")
+        + rf"(?:{SPACE}(?P<unit1>{unit})?{SPACE}{RANGE_SEP}{SPACE}{number_pattern('num2')})?"
+        + rf"{SPACE}(?P<approx>{APPROX_IN})?(?P<scale>{SCALE})?(?P<approx2>{APPROX_IN})?{SPACE}"
+        + rf"(?P<unit>{unit})(?P<approx3>余|多(?![万亿元]))?(?P<tail>{TAIL})?"
+    )
+    return re.compile(pattern)
+
+
+@functools.lru_cache(maxsize=None)
+def percent_regex() -> re.Pattern[str]:
+    """``18.7%``, ``10%-20%``, ``百分之七十``, ``5个百分点``."""
+    num = rf"{ARABIC}|{CHINESE}"
+    return re.compile(
+        NOT_AFTER_NUMBER
+        + rf"(?:(?P<num>{num}){SPACE}(?:[%％]{SPACE}{RANGE_SEP}{SPACE}|{RANGE_SEP}{SPACE})(?P<num2>{num}){SPACE}[%％]"
+        + rf"|(?P<num3>{num}){SPACE}(?:[%％]|个百分点)"
+        + rf"|百分之(?P<num4>{CHINESE}|{ARABIC}))"
+    )
+
+
+@functools.lru_cache(maxsize=None)
+def date_regex() -> re.Pattern[str]:
+    """Dates and plan periods (the lexeme grammar lives with the date normaliser), with ranges."""
+    return re.compile(
+        rf"{NOT_AFTER_NUMBER}(?P<date>{DATE_RE})(?:{SPACE}(?:至|到|-|—|~){SPACE}(?P<date2>{DATE_RE}))?"
+    )

@@ -1,0 +1,342 @@
+"""Quantity mentions: find every number with a unit, normalise it, read its context.
+
+One pass per grammar (dates, percentages, quantities), overlapping candidates resolved by length,
+non-mentions masked out, table cells read with their headers; then each mention's bound, per,
+modality, time and subject come from the cue lexicons (``context.py``).
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Sequence
+
+from spacy.tokens import Doc
+
+from ..nlp import sentence_spans
+from ..normalize.dates import parse_date, relative_year
+from ..normalize.durations import parse_duration
+from ..normalize.numbers import parse_number, parse_range_words, to_json_number
+from ..records import Quantity, When
+from . import context, grammar, tables
+from .filters import non_mention_mask
+
+DATE_PRIORITY, PERCENT_PRIORITY, QUANTITY_PRIORITY = 0, 1, 2
+YEAR_RANGE = range(1900, 2101)
+METADATA_LINE_REST = 16
+SUBJECT_MAX = 16
+LINE_PUNCT = re.compile(r"[，。；、,;！？]")
+HAS_NUMERAL = re.compile(r"[0-9０-９〇一二三四五六七八九十]")
+FOLLOWING_TOKENS = 4
+
+
+@dataclass
+class Candidate:
+    """A matched mention before context is read."""
+
+    start: int
+    end: int
+    kind: str
+    value: object
+    value_max: object = None
+    unit: str | None = None
+    bound: str | None = None
+    priority: int = QUANTITY_PRIORITY
+    subject: str | None = None
+    when: When | None = None
+    modality: str | None = None
+
+
+def _number(text: str | None, scale: str = "") -> Decimal | None:
+    if not text:
+        return None
+    return parse_number(re.sub(r"[ \u3000]", "", text) + scale)
+
+
+def _json(value: Decimal | None) -> int | float | None:
+    return None if value is None else to_json_number(value)
+
+
+def _date_candidates(text: str, ref_year: int | None) -> list[Candidate]:
+    found = []
+    for match in grammar.date_regex().finditer(text):
+        if not HAS_NUMERAL.search(match.group("date")):
+            continue  # 今年, 去年: time words, not mentions (they still anchor "when")
+        value = parse_date(match.group("date"), ref_year)
+        if value is None:
+            continue
+        value_max = parse_date(match.group("date2"), ref_year) if match.group("date2") else None
+        end = match.end() if value_max else match.end("date")
+        found.append(Candidate(match.start(), end, "date", value, value_max, priority=DATE_PRIORITY))
+    return found
+
+
+def _percent_candidates(text: str) -> list[Candidate]:
+    found = []
+    for match in grammar.percent_regex().finditer(text):
+        if match.group("num") is not None:
+            low, high = _number(match.group("num")), _number(match.group("num2"))
+        else:
+            low, high = _number(match.group("num3") or match.group("num4")), None
+        if low is None:
+            continue
+        found.append(Candidate(match.start(), match.end(), "percent", _json(low), _json(high), "%",
+                               priority=PERCENT_PRIORITY))
+    return found
+
+
+def _quantity_candidate(match: re.Match[str], tokens: TokenIndex) -> Candidate | None:
+    unit = grammar.units()[match.group("unit")]
+    num, num2 = match.group("num"), match.group("num2")
+    scale = match.group("scale") or ""
+    approx = match.group("approx") or match.group("approx2") or match.group("approx3")
+    bound = "min" if approx else None
+    tail = match.group("tail") or ""
+    if tail in ("以内", "之内", "内"):
+        bound = "max"
+    low, high = _number(num, scale), (_number(num2, scale) if num2 else None)
+    shared_scale = re.search(grammar.SCALE + "$", num2 or "")
+    if num2 and shared_scale and match.group("unit1") is None and not re.search(grammar.SCALE + "$", num):
+        low = _number(num, shared_scale.group())  # 5至10万元: the second scale applies to both
+    if low is None and not num2:
+        words = parse_range_words(num)
+        if words:
+            low, high = words
+            bound = "approx"
+        elif re.fullmatch(grammar.VAGUE, num):
+            bound = "approx"
+        else:
+            return None
+    kind, unit_out = unit.kind, unit.unit
+    if kind == "time":
+        integer = low is not None and low == low.to_integral_value()
+        if unit.surface == "年" and integer and int(low) in YEAR_RANGE and not scale:
+            return None  # a year: the date grammar reads it
+        if unit.surface in ("月", "日") and tail not in ("以内", "之内", "内"):
+            return None  # a month or day of a date, read by the date grammar
+        kind = "duration"
+    if kind == "duration":
+        value = parse_duration(low, unit.surface) if low is not None else None
+        value_max = parse_duration(high, unit.surface) if high is not None else None
+        return Candidate(match.start(), match.end(), "duration", value, value_max, None, bound)
+    if unit.surface == "个" and context.names_people(tokens.after(match.end())):
+        kind, unit_out = "people", "person"
+    return Candidate(match.start(), match.end(), kind, _json(low), _json(high), unit_out, bound)
+
+
+def _quantity_candidates(text: str, tokens: TokenIndex) -> list[Candidate]:
+    found = []
+    for match in grammar.quantity_regex().finditer(text):
+        candidate = _quantity_candidate(match, tokens)
+        if candidate is not None:
+            found.append(candidate)
+    return found
+
+
+def _resolve_overlaps(candidates: list[Candidate]) -> list[Candidate]:
+    """Keep the longest of overlapping candidates (dates before percentages before the rest)."""
+    ordered = sorted(candidates, key=lambda c: (-(c.end - c.start), c.priority, c.start))
+    taken = bytearray(max((c.end for c in candidates), default=0))
+    kept = []
+    for cand in ordered:
+        if any(taken[cand.start:cand.end]):
+            continue
+        taken[cand.start:cand.end] = b"\x01" * (cand.end - cand.start)
+        kept.append(cand)
+    return sorted(kept, key=lambda c: c.start)
+
+
+def _is_metadata_date(text: str, cand: Candidate) -> bool:
+    """A byline or signature date stands on its own line, with at most a short name beside it."""
+    line_start = text.rfind("\n", 0, cand.start) + 1
+    line_end = text.find("\n", cand.end)
+    line = text[line_start:line_end if line_end >= 0 else len(text)]
+    rest = (line[:cand.start - line_start] + line[cand.end - line_start:]).strip(" \t\u3000#*-—")
+    return len(rest) <= METADATA_LINE_REST and not LINE_PUNCT.search(rest)
+
+
+def _table_candidates(text: str, table: tables.Table, found: list[Candidate],
+                      ref_year: int | None, default: str) -> list[Candidate]:
+    """Bare numbers in table cells, with units from the headers; context for all cell mentions."""
+    out = []
+    inherited: str | None = None
+    caption_period = next((c for c in _date_candidates(table.caption, ref_year)), None)
+    years = [int(y[1]) for i in range(1, 16) if (y := tables.column_year(table.header, i))]
+    future = ref_year is not None and any(y > ref_year for y in years)
+    for row in table.rows:
+        row_unit = tables.header_unit(row.label)
+        if row_unit:
+            inherited = row_unit
+        subject = tables.strip_unit(row.label)
+        for index, cell in enumerate(row.cells[1:], start=1):
+            column_unit = tables.header_unit(table.header.cells[index].text) if (
+                table.header and index < len(table.header.cells)) else None
+            year = tables.column_year(table.header, index)
+            when, modality = None, None
+            if year:
+                target = ref_year is not None and int(year[1]) > ref_year
+                when = When(year[0], year[1], "deadline" if target else "point")
+                modality = "target" if target else "achieved"
+            elif caption_period is not None:
+                when = When(table.caption[caption_period.start:caption_period.end],
+                            str(caption_period.value), "during")
+                modality = "target" if future else "achieved"
+            in_cell = [c for c in found if cell.start <= c.start < cell.end]
+            if not in_cell:
+                cand = _bare_cell(text, cell, column_unit or inherited)
+                in_cell = [cand] if cand else []
+                out.extend(in_cell)
+            for cand in in_cell:
+                cand.subject, cand.when = subject, when
+                cand.modality = modality or default
+    return out
+
+
+def _bare_cell(text: str, cell: tables.Cell, unit_text: str | None) -> Candidate | None:
+    """A cell holding only a number: its unit and scale come from the header."""
+    match = re.fullmatch(r"\s*(" + grammar.ARABIC + r")\s*", cell.text)
+    if not match or not unit_text:
+        return None
+    start = cell.start + match.start(1)
+    end = cell.start + match.end(1)
+    if unit_text in ("%", "％"):
+        return Candidate(start, end, "percent", _json(_number(match.group(1))), None, "%")
+    unit_match = re.fullmatch(rf"(?P<scale>{grammar.SCALE})?(?P<unit>.*)", unit_text)
+    scale, surface = unit_match.group("scale") or "", unit_match.group("unit")
+    unit = grammar.units().get(surface) if surface else grammar.units()["元"]
+    if unit is None or unit.kind in ("time", "duration"):
+        return None
+    return Candidate(start, end, unit.kind, _json(_number(match.group(1), scale)), None, unit.unit)
+
+
+def find_candidates(text: str, tokens: TokenIndex, ref_year: int | None, default: str) -> list[Candidate]:
+    """All mentions of the text, non-mentions removed, table cells included."""
+    mask = non_mention_mask(text)
+    found = _date_candidates(text, ref_year) + _percent_candidates(text) + _quantity_candidates(text, tokens)
+    found = [c for c in found if not mask[c.start]]
+    found = [c for c in found if c.kind != "date" or not _is_metadata_date(text, c)]
+    found = _resolve_overlaps(found)
+    for table in tables.find_tables(text):
+        if table.header:
+            found = [c for c in found if not (table.header.start <= c.start < table.header.end)]
+        found += _table_candidates(text, table, found, ref_year, default)
+    return sorted(found, key=lambda c: c.start)
+
+
+class TokenIndex:
+    """Tokens of the segmented document by character offset, for context that needs words."""
+
+    def __init__(self, tokens: Sequence[tuple[int, str, str]]):
+        self.tokens = sorted(tokens)
+        self.starts = [start for start, _, _ in self.tokens]
+
+    @classmethod
+    def from_doc(cls, doc: Doc) -> TokenIndex:
+        return cls([(t.idx, t.text, t.tag_) for t in doc if not t.is_space])
+
+    def after(self, offset: int, count: int = FOLLOWING_TOKENS) -> list[tuple[str, str]]:
+        """Up to ``count`` (text, tag) tokens starting at or after ``offset``."""
+        i = bisect.bisect_left(self.starts, offset)
+        return [(text, tag) for _, text, tag in self.tokens[i:i + count]]
+
+
+class SentenceIndex:
+    """Sentence lookup by character offset."""
+
+    def __init__(self, text: str, spans: Sequence[tuple[int, int]]):
+        self.text = text
+        self.spans = sorted(spans) or [(0, len(text))]
+        self.starts = [s for s, _ in self.spans]
+
+    def around(self, start: int) -> tuple[int, int]:
+        i = max(bisect.bisect_right(self.starts, start) - 1, 0)
+        lo, hi = self.spans[i]
+        if not lo <= start < hi:
+            lo = self.text.rfind("\n", 0, start) + 1
+            end = self.text.find("\n", start)
+            hi = end if end >= 0 else len(self.text)
+        return lo, hi
+
+
+def _when(text: str, cand: Candidate, lo: int, clause_lo: int, dates: list[Candidate],
+          ref_year: int | None) -> When | None:
+    """The time a quantity belongs to: the nearest dated or time-word cue before it."""
+    if cand.kind == "date":
+        return None
+    best: tuple[int, When] | None = None
+    for date in dates:
+        if lo <= date.start and date.end <= cand.start:
+            prefix = text[max(lo, date.start - 3):date.start]
+            role = "point"
+            for cue in context.when_cues():
+                if cue.scope == "prefix" and prefix.endswith(cue.word):
+                    role = cue.value
+                    break
+            after = text[date.end:date.end + 3]
+            if after.startswith(("起", "以来", "开始")):
+                role = "since"
+            cue_start = date.start - len(prefix.rstrip()) if role != "point" else date.start
+            mention = text[max(lo, date.start - (len(prefix) if role != "point" else 0)):date.end]
+            value = date.value if not date.value_max else f"{date.value}/{date.value_max}"
+            best = (cue_start, When(mention.strip(), str(value), role))
+    window = text[lo:cand.start]
+    for pos, cue in context.find_cues(window, context.when_cues()):
+        if cue.scope == "word" and (best is None or lo + pos > best[0]):
+            best = (lo + pos, When(cue.word, relative_year(cue.word, ref_year), cue.value))
+    return best[1] if best else None
+
+
+def _subject(text: str, cand: Candidate, clause_lo: int, clause_hi: int) -> str:
+    """A few words naming what is counted: the noun phrase after the number, else before it."""
+    after = text[cand.end:clause_hi]
+    after = re.sub(r"^\s*(?:以上|以下|左右|上下)?\s*的?", "", after)
+    after = re.split(r"[、，。；,;（(]", after)[0]
+    if "的" in after:
+        after = after.rsplit("的", 1)[1]
+    if len(after) >= 2 and not re.match(r"[\d\s]", after):
+        return after[:SUBJECT_MAX].strip()
+    before = text[clause_lo:cand.start]
+    before = re.split(r"[、]", before)[-1]
+    before = re.sub(r"(?:达到|达|为|共|累计|增长|超过|不少于|不低于|至少|约|近|最高不超过|最高|给予|奖励|每人|每月|每年)+\s*$", "", before)
+    return before[-SUBJECT_MAX:].strip()
+
+
+def extract_quantities(doc: Doc, doc_id: str, doc_type: str | None = None,
+                       ref_year: int | None = None) -> list[Quantity]:
+    """Every quantity mention of a segmented document as a :class:`Quantity` (SPEC.md section 1)."""
+    text = doc.text
+    default = "target" if doc_type == "plan" else "achieved"
+    candidates = find_candidates(text, TokenIndex.from_doc(doc), ref_year, default)
+    index = SentenceIndex(text, sentence_spans(doc))
+    dates = [c for c in candidates if c.kind == "date"]
+    records: list[Quantity] = []
+    previous: Candidate | None = None
+    previous_per: list[str] = []
+    for cand in candidates:
+        lo, hi = index.around(cand.start)
+        clause_lo, clause_hi = context.clause_bounds(text, cand.start, cand.end, lo, hi)
+        window_lo = clause_lo
+        inherit = False
+        if previous is not None and clause_lo <= previous.end <= cand.start:
+            window_lo = previous.end
+            inherit = previous.kind == cand.kind and context.is_coordinated(text[previous.end:cand.start])
+        prefix = text[window_lo:cand.start]
+        suffix = text[cand.end:clause_hi]
+        bound = cand.bound or context.bound_after(suffix) or context.bound_before(prefix)
+        per = context.per_from(prefix, suffix) if cand.kind not in ("date", "duration") else []
+        if inherit and not per and cand.kind not in ("date", "duration"):
+            per = list(previous_per)
+        if inherit and bound is None and records and records[-1].bound != "exact":
+            bound = records[-1].bound
+        modality = cand.modality or context.modality_from(
+            text[clause_lo:cand.start], suffix, text[lo:cand.start], default)
+        subject = cand.subject or _subject(text, cand, clause_lo, clause_hi)
+        when = cand.when or _when(text, cand, lo, clause_lo, dates, ref_year)
+        records.append(Quantity(
+            doc=doc_id, start=cand.start, end=cand.end, text=text[cand.start:cand.end],
+            kind=cand.kind, value=cand.value, value_max=cand.value_max, unit=cand.unit,
+            bound=bound or "exact", per=per, modality=modality, subject=subject, when=when,
+            sentence=text[lo:hi].strip()))
+        previous, previous_per = cand, per
+    return records

@@ -1,0 +1,79 @@
+"""Typed records: the one place that knows the shape of what policy-miner writes.
+
+The shapes follow ``SPEC.md`` (quantity mentions, entities, document metadata).
+Every writer and reader goes through :func:`to_dict` / :func:`from_dict`, so a
+field added here appears everywhere at once.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any, Union
+
+Value = Union[int, float, str, None]
+
+QUANTITY_KINDS = ("money", "people", "count", "percent", "measure", "date", "duration")
+BOUNDS = ("exact", "max", "min", "approx")
+MODALITIES = ("target", "incentive", "achieved", "requirement", "other")
+WHEN_ROLES = ("deadline", "as_of", "since", "during", "point")
+
+
+@dataclass
+class When:
+    """The time a non-date quantity belongs to (``到2025年`` -> deadline 2025)."""
+
+    text: str
+    value: str | None
+    role: str
+
+
+@dataclass
+class Quantity:
+    """One quantity mention; ``text == document_text[start:end]`` always holds."""
+
+    doc: str
+    start: int
+    end: int
+    text: str
+    kind: str
+    value: Value
+    value_max: Value = None
+    unit: str | None = None
+    bound: str = "exact"
+    per: list[str] = field(default_factory=list)
+    modality: str = "other"
+    subject: str = ""
+    when: When | None = None
+    sentence: str = ""
+    type: str = "quantity"
+
+
+@dataclass
+class DocumentMeta:
+    """Document metadata (SPEC section 3) plus provenance of the source file."""
+
+    doc: str
+    title: str | None = None
+    doc_type: str | None = None
+    date: str | None = None
+    issuer: str | None = None
+    province: str | None = None
+    city: str | None = None
+    source: str | None = None
+    encoding: str | None = None
+    format: str | None = None
+    chars: int = 0
+    type: str = "document"
+
+
+def to_dict(record: Any) -> dict[str, Any]:
+    """A JSON-ready dict of a record (nested ``When`` included)."""
+    return asdict(record)
+
+
+def quantity_from_dict(data: dict[str, Any]) -> Quantity:
+    """Rebuild a :class:`Quantity` from its JSON form (unknown keys are ignored)."""
+    names = {f.name for f in fields(Quantity)}
+    kwargs = {k: v for k, v in data.items() if k in names}
+    if kwargs.get("when") is not None:
+        kwargs["when"] = When(**kwargs["when"])
+    return Quantity(**kwargs)
