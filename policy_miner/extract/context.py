@@ -67,13 +67,21 @@ def clause_bounds(text: str, start: int, end: int, lo: int, hi: int) -> tuple[in
     return left, found.start() if found else hi
 
 
-def find_cues(window: str, cues: tuple[Cue, ...]) -> list[tuple[int, Cue]]:
-    """Non-overlapping cue occurrences in ``window``, longest cue first at each position."""
+def find_cues(window: str, cues: tuple[Cue, ...], words: WordBoundaries | None = None,
+              offset: int = 0) -> list[tuple[int, Cue]]:
+    """Non-overlapping cue occurrences in ``window``, longest cue first at each position.
+
+    With ``words`` (token boundaries of the document; ``offset`` = where the window starts), a
+    one-character cue counts only as a word of its own: 共 in 公共, 到 in 达到 are not cues.
+    """
     hits: list[tuple[int, Cue]] = []
     taken = bytearray(len(window))
     for cue in cues:
         for match in re.finditer(re.escape(cue.word), window):
             if any(taken[match.start():match.end()]):
+                continue
+            if words is not None and len(cue.word) == 1 and not words.is_word(
+                    offset + match.start(), offset + match.end()):
                 continue
             taken[match.start():match.end()] = b"\x01" * len(cue.word)
             hits.append((match.start(), cue))
@@ -120,19 +128,61 @@ def is_coordinated(between: str) -> bool:
     return bool(COORDINATION.match(between)) or ("、" in between and not CLAUSE_BREAK.search(between))
 
 
-def modality_from(clause_prefix: str, clause_suffix: str, sentence_prefix: str, default: str) -> str:
-    """Nearest clause cue before the number, else a clause cue after it, else the nearest
-    sentence-scope cue, else the document's default."""
-    hits = find_cues(clause_prefix, modality_cues())
+class WordBoundaries:
+    """Offsets where the segmenter's tokens start and end."""
+
+    def __init__(self, spans: Sequence[tuple[int, int]]):
+        self.starts = {start for start, _ in spans}
+        self.ends = {end for _, end in spans}
+
+    def is_word(self, start: int, end: int) -> bool:
+        return start in self.starts and end in self.ends
+
+
+INCENTIVE_KINDS = ("money", "duration", "percent")
+
+
+def _usable(cue: Cue, kind: str, unit: str | None) -> bool:
+    """A benefit paid or granted is money, a time-limited entitlement, a share or a service count."""
+    return cue.value != "incentive" or kind in INCENTIVE_KINDS or unit == "次"
+
+
+def clause_modality(prefix: str, suffix: str, kind: str, unit: str | None, words: WordBoundaries,
+                    prefix_at: int, suffix_at: int) -> str | None:
+    """The nearest cue before the number in its clause, else the first clause cue after it."""
+    hits = [cue for _, cue in find_cues(prefix, modality_cues(), words, prefix_at) if _usable(cue, kind, unit)]
     if hits:
-        return hits[-1][1].value
-    after = [cue for _, cue in find_cues(clause_suffix, modality_cues()) if cue.scope == "clause"]
-    if after:
-        return after[0].value
-    sentence_hits = [cue for _, cue in find_cues(sentence_prefix, modality_cues()) if cue.scope == "sentence"]
-    if sentence_hits:
-        return sentence_hits[-1].value
-    return default
+        return hits[-1].value
+    after = [cue for _, cue in find_cues(suffix, modality_cues(), words, suffix_at)
+             if cue.scope == "clause" and _usable(cue, kind, unit)]
+    return after[0].value if after else None
+
+
+def sentence_modality(prefix: str, words: WordBoundaries, prefix_at: int) -> str | None:
+    """The nearest sentence-scope cue before the number in its sentence."""
+    hits = [cue for _, cue in find_cues(prefix, modality_cues(), words, prefix_at) if cue.scope == "sentence"]
+    return hits[-1].value if hits else None
+
+
+@functools.lru_cache(maxsize=None)
+def section_cues() -> tuple[Cue, ...]:
+    return _cues("section_cues.tsv")
+
+
+HEADING = re.compile(r"(?m)^[ \t]*(?:#+[ \t]*[^\n]*|(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])[^\n。]{0,30}$)")
+
+
+def section_modalities(text: str) -> list[tuple[int, str]]:
+    """(offset, modality) for each heading whose words say what its section reports: a plan's
+    发展基础 reports achievements, its 目标/任务 targets."""
+    found = []
+    for match in HEADING.finditer(text):
+        hits = find_cues(match.group(), section_cues())
+        if hits:
+            found.append((match.start(), hits[-1][1].value))
+        else:
+            found.append((match.start(), ""))
+    return found
 
 
 def names_people(words: Sequence[tuple[str, str]]) -> bool:

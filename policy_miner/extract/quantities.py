@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Sequence
 
@@ -302,41 +302,92 @@ def _subject(text: str, cand: Candidate, clause_lo: int, clause_hi: int) -> str:
     return before[-SUBJECT_MAX:].strip()
 
 
+def _time_modality(when: When | None, ref_year: int | None) -> str | None:
+    """A deadline ahead is a target; a stock taken (截至) or a change since a past point is achieved."""
+    if when is None:
+        return None
+    year = int(when.value[:4]) if when.value and when.value[:4].isdigit() else None
+    if when.role == "deadline" and (ref_year is None or year is None or year > ref_year):
+        return "target"
+    if when.role in ("as_of", "since"):
+        return "achieved"
+    if when.role == "point" and year is not None and ref_year is not None and year < ref_year:
+        return "achieved"
+    return None
+
+
+@dataclass
+class _Carry:
+    """What one item of a coordinated list passes to the next (每人每月700元、500元、200元)."""
+
+    cand: Candidate | None = None
+    per: list[str] = field(default_factory=list)
+    bound: str | None = None
+    modality: str | None = None
+    sentence: int = -1
+
+
+class _DocumentContext:
+    """Per-document lookups shared by all mentions: sentences, words, sections, dates."""
+
+    def __init__(self, doc: Doc, candidates: list[Candidate], doc_type: str | None, ref_year: int | None):
+        self.text = doc.text
+        self.sentences = SentenceIndex(self.text, sentence_spans(doc))
+        self.words = context.WordBoundaries([(t.idx, t.idx + len(t.text)) for t in doc])
+        sections = context.section_modalities(self.text)
+        self.section_starts = [offset for offset, _ in sections]
+        self.section_values = [value for _, value in sections]
+        self.dates = [c for c in candidates if c.kind == "date"]
+        self.ref_year = ref_year
+        self.default = "target" if doc_type == "plan" else "achieved"
+
+    def section(self, offset: int) -> str | None:
+        i = bisect.bisect_right(self.section_starts, offset) - 1
+        return (self.section_values[i] or None) if i >= 0 else None
+
+
+def _record(cand: Candidate, ctx: _DocumentContext, carry: _Carry, doc_id: str) -> Quantity:
+    """Read one mention's context and build its record; update ``carry`` for the next one."""
+    text = ctx.text
+    lo, hi = ctx.sentences.around(cand.start)
+    clause_lo, clause_hi = context.clause_bounds(text, cand.start, cand.end, lo, hi)
+    window_lo, coordinated = clause_lo, False
+    previous = carry.cand
+    if previous is not None and clause_lo <= previous.end <= cand.start:
+        window_lo = previous.end
+        coordinated = previous.kind == cand.kind and context.is_coordinated(text[previous.end:cand.start])
+    prefix, suffix = text[window_lo:cand.start], text[cand.end:clause_hi]
+    before = context.bound_before(prefix)
+    if coordinated and before is None:
+        before = carry.bound
+    bound = cand.bound or context.bound_after(suffix) or before
+    per: list[str] = []
+    if cand.kind not in ("date", "duration"):
+        per = context.per_from(prefix, suffix) or (list(carry.per) if coordinated else [])
+    when = cand.when or _when(text, cand, lo, clause_lo, ctx.dates, ctx.ref_year)
+    cue = context.clause_modality(text[clause_lo:cand.start], suffix, cand.kind, cand.unit, ctx.words,
+                                  clause_lo, cand.end)
+    same_sentence = carry.sentence == lo
+    modality = (cand.modality or cue or _time_modality(when, ctx.ref_year)
+                or (carry.modality if same_sentence else None)
+                or context.sentence_modality(text[lo:cand.start], ctx.words, lo)
+                or ctx.section(cand.start) or ctx.default)
+    carry.cand, carry.per, carry.bound = cand, per, before
+    carry.modality = cue or (carry.modality if same_sentence else None)
+    carry.sentence = lo
+    return Quantity(
+        doc=doc_id, start=cand.start, end=cand.end, text=text[cand.start:cand.end],
+        kind=cand.kind, value=cand.value, value_max=cand.value_max, unit=cand.unit,
+        bound=bound or "exact", per=per, modality=modality,
+        subject=cand.subject or _subject(text, cand, clause_lo, clause_hi), when=when,
+        sentence=text[lo:hi].strip())
+
+
 def extract_quantities(doc: Doc, doc_id: str, doc_type: str | None = None,
                        ref_year: int | None = None) -> list[Quantity]:
     """Every quantity mention of a segmented document as a :class:`Quantity` (SPEC.md section 1)."""
-    text = doc.text
     default = "target" if doc_type == "plan" else "achieved"
-    candidates = find_candidates(text, TokenIndex.from_doc(doc), ref_year, default)
-    index = SentenceIndex(text, sentence_spans(doc))
-    dates = [c for c in candidates if c.kind == "date"]
-    records: list[Quantity] = []
-    previous: Candidate | None = None
-    previous_per: list[str] = []
-    for cand in candidates:
-        lo, hi = index.around(cand.start)
-        clause_lo, clause_hi = context.clause_bounds(text, cand.start, cand.end, lo, hi)
-        window_lo = clause_lo
-        inherit = False
-        if previous is not None and clause_lo <= previous.end <= cand.start:
-            window_lo = previous.end
-            inherit = previous.kind == cand.kind and context.is_coordinated(text[previous.end:cand.start])
-        prefix = text[window_lo:cand.start]
-        suffix = text[cand.end:clause_hi]
-        bound = cand.bound or context.bound_after(suffix) or context.bound_before(prefix)
-        per = context.per_from(prefix, suffix) if cand.kind not in ("date", "duration") else []
-        if inherit and not per and cand.kind not in ("date", "duration"):
-            per = list(previous_per)
-        if inherit and bound is None and records and records[-1].bound != "exact":
-            bound = records[-1].bound
-        modality = cand.modality or context.modality_from(
-            text[clause_lo:cand.start], suffix, text[lo:cand.start], default)
-        subject = cand.subject or _subject(text, cand, clause_lo, clause_hi)
-        when = cand.when or _when(text, cand, lo, clause_lo, dates, ref_year)
-        records.append(Quantity(
-            doc=doc_id, start=cand.start, end=cand.end, text=text[cand.start:cand.end],
-            kind=cand.kind, value=cand.value, value_max=cand.value_max, unit=cand.unit,
-            bound=bound or "exact", per=per, modality=modality, subject=subject, when=when,
-            sentence=text[lo:hi].strip()))
-        previous, previous_per = cand, per
-    return records
+    candidates = find_candidates(doc.text, TokenIndex.from_doc(doc), ref_year, default)
+    ctx = _DocumentContext(doc, candidates, doc_type, ref_year)
+    carry = _Carry()
+    return [_record(cand, ctx, carry, doc_id) for cand in candidates]
