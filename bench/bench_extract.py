@@ -133,8 +133,8 @@ def to_json(results: list[Result], corpus: Path, documents: int, chars: int, rep
 
 def format_table(report: dict[str, Any]) -> str:
     """A fixed-width table of the medians and ratios, under a line saying what was measured."""
-    lines = [f"corpus {report['corpus']}: {report['documents']} documents, {report['characters']} characters; "
-             f"{report['repeat']} interleaved repetitions; rates in characters/s",
+    lines = [f"corpus {report['corpus']}: documents: {report['documents']}, characters: {report['characters']}, "
+             f"repetitions: {report['repeat']} (interleaved); rates in characters/s",
              f"{'name':<20} {'median':>12} {'min':>12} {'max':>12} {'/lcut':>8} {'/posseg':>8}"]
     for row in report["results"]:
         lines.append(f"{row['name']:<20} {row['median']:>12,.0f} {row['min']:>12,.0f} {row['max']:>12,.0f} "

@@ -15,6 +15,9 @@ from ..lexicons import read_rows, read_words
 CLAUSE_BREAK = re.compile(r"[，,；;。！？!?：:\n]")
 COORDINATION = re.compile(r"^[\s、和及与或]*$")
 MAX_BOUND_DISTANCE = 20
+SLASH_DENOMINATORS = {"人": "person", "月": "month", "年": "year", "项": "project", "个": "item",
+                      "户": "household", "次": "time", "家": "enterprise", "团队": "team", "项目": "project"}
+SLASH_PER = re.compile(r"/\s*(" + "|".join(sorted(SLASH_DENOMINATORS, key=len, reverse=True)) + ")")
 
 
 @dataclass(frozen=True)
@@ -114,10 +117,8 @@ def per_from(prefix: str, suffix: str) -> list[str]:
     for _, cue in find_cues(prefix, per_cues()):
         if cue.value not in per:
             per.append(cue.value)
-    slash = re.match(r"\s*/\s*(人|月|年|项|个|户|次)", suffix)
-    if slash:
-        extra = {"人": "person", "月": "month", "年": "year", "项": "project", "个": "item",
-                 "户": "household", "次": "time"}[slash.group(1)]
+    for slash in SLASH_PER.finditer(re.match(r"(?:\s*/\s*[\u4e00-\u9fff]{1,2})*", suffix).group()):
+        extra = SLASH_DENOMINATORS[slash.group(1)]
         if extra not in per:
             per.append(extra)
     return per
@@ -142,9 +143,13 @@ class WordBoundaries:
 INCENTIVE_KINDS = ("money", "duration", "percent")
 
 
-def _usable(cue: Cue, kind: str, unit: str | None) -> bool:
+def usable_modality(modality: str | None, kind: str, unit: str | None) -> bool:
     """A benefit paid or granted is money, a time-limited entitlement, a share or a service count."""
-    return cue.value != "incentive" or kind in INCENTIVE_KINDS or unit == "次"
+    return modality != "incentive" or kind in INCENTIVE_KINDS or unit == "次"
+
+
+def _usable(cue: Cue, kind: str, unit: str | None) -> bool:
+    return usable_modality(cue.value, kind, unit)
 
 
 def clause_modality(prefix: str, suffix: str, kind: str, unit: str | None, words: WordBoundaries,

@@ -22,6 +22,12 @@ def _patterns() -> tuple[re.Pattern[str], ...]:
 
 
 @functools.lru_cache(maxsize=None)
+def _set_phrases() -> re.Pattern[str]:
+    words = sorted(read_words("set_phrases.txt"), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, words)))
+
+
+@functools.lru_cache(maxsize=None)
 def _body_end_words() -> frozenset[str]:
     return frozenset(read_words("body_end.txt"))
 
@@ -64,6 +70,8 @@ def non_mention_mask(text: str) -> bytearray:
     for pattern in _patterns():
         for match in pattern.finditer(text):
             cover(match.start(), match.end())
+    for match in _set_phrases().finditer(text):
+        cover(match.start(), match.end())
     for start, end in _quoted_set_phrases(text):
         cover(start, end)
     for match in H1_LINE.finditer(text):

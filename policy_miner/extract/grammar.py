@@ -34,6 +34,7 @@ class Unit:
     surface: str
     kind: str
     unit: str | None
+    not_followed_by: str = ""
 
 
 @functools.lru_cache(maxsize=None)
@@ -41,14 +42,20 @@ def units() -> dict[str, Unit]:
     """Unit surface -> Unit, from ``lexicons/units.tsv``."""
     table = {}
     for row in read_rows("units.tsv"):
-        surface, kind, unit = row[0], row[1], row[2]
-        table[surface] = Unit(surface, kind, None if unit == "-" else unit)
+        surface, kind, unit, not_followed_by = row[0], row[1], row[2], row[3]
+        table[surface] = Unit(surface, kind, None if unit == "-" else unit,
+                              "" if not_followed_by == "-" else not_followed_by)
     return table
 
 
-def _alternation(words: list[str]) -> str:
-    """A regex alternation that tries longer words first (人次 before 人)."""
-    return "(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + ")"
+def _unit_alternation() -> str:
+    """The units as one regex alternation, longer surfaces first (人次 before 人), each guarded
+    against the characters that make it part of another word (部门, 年代)."""
+    parts = []
+    for unit in sorted(units().values(), key=lambda u: len(u.surface), reverse=True):
+        guard = f"(?![{re.escape(unit.not_followed_by)}])" if unit.not_followed_by else ""
+        parts.append(re.escape(unit.surface) + guard)
+    return "(?:" + "|".join(parts) + ")"
 
 
 def number_pattern(name: str) -> str:
@@ -59,7 +66,7 @@ def number_pattern(name: str) -> str:
 @functools.lru_cache(maxsize=None)
 def quantity_regex() -> re.Pattern[str]:
     """Number [range] [余/多] [scale] unit [余/多] [tail]: money, people, counts, measures, time."""
-    unit = _alternation(list(units()))
+    unit = _unit_alternation()
     pattern = (
         NOT_AFTER_NUMBER
         + number_pattern("num")
@@ -84,7 +91,9 @@ def percent_regex() -> re.Pattern[str]:
 
 @functools.lru_cache(maxsize=None)
 def date_regex() -> re.Pattern[str]:
-    """Dates and plan periods (the lexeme grammar lives with the date normaliser), with ranges."""
+    """Dates and plan periods (the lexeme grammar lives with the date normaliser), with ranges
+    (``1月至7月``, ``2021—2025年``)."""
     return re.compile(
-        rf"{NOT_AFTER_NUMBER}(?P<date>{DATE_RE})(?:{SPACE}(?:至|到|-|—|~){SPACE}(?P<date2>{DATE_RE}))?"
+        rf"{NOT_AFTER_NUMBER}(?:(?P<year1>(?:19|20)[0-9]{{2}}){SPACE}{RANGE_SEP}{SPACE})?"
+        rf"(?P<date>{DATE_RE})(?:{SPACE}{RANGE_SEP}{SPACE}(?P<date2>{DATE_RE}))?"
     )

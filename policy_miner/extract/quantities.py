@@ -66,9 +66,13 @@ def _date_candidates(text: str, ref_year: int | None) -> list[Candidate]:
         value = parse_date(match.group("date"), ref_year)
         if value is None:
             continue
-        value_max = parse_date(match.group("date2"), ref_year) if match.group("date2") else None
-        end = match.end() if value_max else match.end("date")
-        found.append(Candidate(match.start(), end, "date", value, value_max, priority=DATE_PRIORITY))
+        start, end, value_max = match.start("date"), match.end("date"), None
+        if match.group("year1"):
+            start, value, value_max = match.start(), match.group("year1"), value
+        elif match.group("date2"):
+            value_max = parse_date(match.group("date2"), ref_year)
+            end = match.end() if value_max else end
+        found.append(Candidate(start, end, "date", value, value_max, priority=DATE_PRIORITY))
     return found
 
 
@@ -113,8 +117,9 @@ def _quantity_candidate(match: re.Match[str], tokens: TokenIndex) -> Candidate |
         integer = low is not None and low == low.to_integral_value()
         if unit.surface == "年" and integer and int(low) in YEAR_RANGE and not scale:
             return None  # a year: the date grammar reads it
-        if unit.surface in ("月", "日") and tail not in ("以内", "之内", "内"):
-            return None  # a month or day of a date, read by the date grammar
+        limited = tail in ("以内", "之内", "内") or match.string.startswith("后", match.end())
+        if unit.surface == "月" or (unit.surface == "日" and not limited):
+            return None  # a month or a day of a date (read by the date grammar); 30日内 is a duration
         kind = "duration"
     if kind == "duration":
         value = parse_duration(low, unit.surface) if low is not None else None
@@ -369,7 +374,8 @@ def _record(cand: Candidate, ctx: _DocumentContext, carry: _Carry, doc_id: str) 
                                   clause_lo, cand.end)
     same_sentence = carry.sentence == lo
     modality = (cand.modality or cue or _time_modality(when, ctx.ref_year)
-                or (carry.modality if same_sentence else None)
+                or (carry.modality if same_sentence and context.usable_modality(
+                    carry.modality, cand.kind, cand.unit) else None)
                 or context.sentence_modality(text[lo:cand.start], ctx.words, lo)
                 or ctx.section(cand.start) or ctx.default)
     carry.cand, carry.per, carry.bound = cand, per, before

@@ -1,0 +1,30 @@
+"""Smoke test of bench/bench_extract.py: it runs end to end and prints its four rows.
+
+Only that it works is checked, never how fast: timings vary by machine, and a speed
+assertion would make the suite flaky. One short document keeps it quick.
+"""
+from __future__ import annotations
+
+import runpy
+from pathlib import Path
+
+import pytest
+
+from .conftest import REPO
+
+SCRIPT = REPO / "bench" / "bench_extract.py"
+ROWS = ("jieba.lcut", "jieba.posseg.lcut", "Extractor.extract", "run_corpus")
+
+
+def test_bench_prints_four_rows(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # bench/ is not a package, so the script is loaded from its path, as `python bench/...` would.
+    main = runpy.run_path(str(SCRIPT), run_name="bench_extract")["main"]
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "doc.txt").write_text("对博士研究生每人每月给予2000元安家补贴，期限最长不超过3年。", encoding="utf-8")
+
+    assert main(["--corpus", str(corpus), "--repeat", "1"]) == 0
+
+    lines = capsys.readouterr().out.splitlines()
+    assert "documents: 1," in lines[0]
+    assert [line.split()[0] for line in lines[2:]] == list(ROWS)
