@@ -8,7 +8,9 @@ from click.testing import CliRunner
 
 from policy_miner.cli import main
 
-from .conftest import CORPUS
+from policy_miner.evaluate import score
+
+from .conftest import CORPUS, GOLD
 
 LONG_TEXT = ("锦州市实施“兴锦人才计划”，今年引进高层次人才团队35个，每个团队奖励30万元。"
              "对博士研究生每人每月给予2000元安家补贴，期限最长不超过3年。") * 4
@@ -66,3 +68,11 @@ def test_pkuseg_without_model_is_a_usage_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["extract", str(CORPUS), "-o", str(tmp_path), "--segmenter", "pkuseg"])
     assert result.exit_code == 2
     assert "pkuseg-model" in result.output
+
+
+def test_extract_with_a_pkuseg_model(tmp_path: Path, pkuseg_model: Path) -> None:
+    """The pkuseg path end to end: a model trained by the test, the whole corpus, gold scores."""
+    result = CliRunner().invoke(main, ["extract", str(CORPUS), "-o", str(tmp_path), "--segmenter", "pkuseg",
+                                       "--pkuseg-model", str(pkuseg_model)])
+    assert result.exit_code == 0, result.output
+    assert score(GOLD, tmp_path)["quantity"]["f1"] >= 0.90

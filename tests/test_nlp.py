@@ -1,7 +1,6 @@
 """The NLP pipeline: exact offsets, POS tags, sentence splitting, user words, both segmenters."""
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -122,16 +121,6 @@ def test_sentence_boundary_inside_a_token_starts_the_next_token(nlp: Language) -
 
 
 # --- pkuseg -------------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def pkuseg_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A tiny pkuseg model trained on tests/data/pkuseg_train.txt (about a second)."""
-    model_dir = tmp_path_factory.mktemp("pkuseg_model")
-    started = time.perf_counter()
-    spacy_pkuseg.train(str(PKUSEG_TRAIN), str(PKUSEG_TRAIN), str(model_dir), train_iter=3)
-    assert time.perf_counter() - started < 30
-    return model_dir
-
 
 def test_pkuseg_segments_with_exact_offsets(pkuseg_model: Path) -> None:
     nlp = build_pipeline(segmenter="pkuseg", pkuseg_model=str(pkuseg_model), user_words=USER_WORDS)
