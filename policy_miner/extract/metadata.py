@@ -11,6 +11,7 @@ from collections import Counter
 from ..lexicons import read_rows
 from ..normalize.dates import parse_date
 from ..records import DocumentMeta
+from .filters import body_end
 
 HEADING = re.compile(r"^\s*#+\s*")
 FULL_DATE = re.compile(r"((?:19|20)[0-9]{2})\s*年\s*([0-9]{1,2})\s*月\s*([0-9]{1,2})\s*日")
@@ -39,12 +40,14 @@ def find_title(text: str) -> str | None:
 
 def find_date(text: str) -> str | None:
     """The byline or signature date: a full date alone on its line, or beside a short name."""
-    for line in _lines(text):
+    for line in _lines(text[:body_end(text)]):
+        if line.startswith(("-", "*", "•")):
+            continue  # a list of links (相关新闻), not the document's own date
         match = FULL_DATE.search(line)
         if not match:
             continue
         rest = (line[:match.start()] + line[match.end():]).strip(" #*-—")
-        if len(rest) <= DATE_LINE_REST and not re.search(r"[，。；、,]", rest):
+        if len(rest) <= DATE_LINE_REST and not re.search(r"[，。；、,:：]", rest):
             return parse_date(match.group(0))
     return None
 
