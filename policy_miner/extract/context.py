@@ -17,7 +17,7 @@ COORDINATION = re.compile(r"^[\s、和及与或]*$")
 MAX_BOUND_DISTANCE = 20
 SLASH_DENOMINATORS = {"人": "person", "月": "month", "年": "year", "项": "project", "个": "item",
                       "户": "household", "次": "time", "家": "enterprise", "团队": "team", "项目": "project"}
-SLASH_PER = re.compile(r"/\s*(" + "|".join(sorted(SLASH_DENOMINATORS, key=len, reverse=True)) + ")")
+SLASH_PER = re.compile(r"[/·]\s*(" + "|".join(sorted(SLASH_DENOMINATORS, key=len, reverse=True)) + ")")
 
 
 @dataclass(frozen=True)
@@ -117,7 +117,7 @@ def per_from(prefix: str, suffix: str) -> list[str]:
     for _, cue in find_cues(prefix, per_cues()):
         if cue.value not in per:
             per.append(cue.value)
-    for slash in SLASH_PER.finditer(re.match(r"(?:\s*/\s*[\u4e00-\u9fff]{1,2})*", suffix).group()):
+    for slash in SLASH_PER.finditer(re.match(r"(?:\s*[/·]\s*[\u4e00-\u9fff]{1,2})*", suffix).group()):
         extra = SLASH_DENOMINATORS[slash.group(1)]
         if extra not in per:
             per.append(extra)

@@ -17,10 +17,13 @@ ARABIC = r"[0-9０-９]+(?:,[0-9]{3})*(?:[.．][0-9０-９]+)?"
 CN_DIGITS = "零〇一二两三四五六七八九"
 # A Chinese numeral never starts with a bare scale (百/千/万/亿: 千帆, 百舸, 万众 are words) nor
 # with 零 (零部件, 零容忍).
-CHINESE = rf"[一二两三四五六七八九十][{CN_DIGITS}十百千万亿]*(?:点[{CN_DIGITS}]+)?"
+FINANCIAL = "壹贰叁肆伍陆柒捌玖拾佰仟"
+# Financial numerals (大写) only as a run of two or more: 伍 alone is the 伍 of 队伍.
+CHINESE = (rf"(?:[一二两三四五六七八九十][{CN_DIGITS}十百千万亿]*(?:点[{CN_DIGITS}]+)?"
+           rf"|[{FINANCIAL}][{FINANCIAL}零万亿]+)")
 SCALE = r"(?:万亿|千万|百万|万|亿|千|百)"
 VAGUE = r"(?:[几数][十百千万亿]+|上[百千万亿]|[十百千]几|几)"
-SPACE = r"[ \u3000]?"
+SPACE = r"(?:[ \u3000]|\n(?!\n))?"  # one space, or a line broken inside a mention
 RANGE_SEP = r"(?:至|到|~|～|-|－|—)"
 APPROX_IN = r"(?:余|多)"
 TAIL = r"(?:以内|之内|内|底|末|初|前)"
@@ -60,7 +63,7 @@ def _unit_alternation() -> str:
 
 def number_pattern(name: str) -> str:
     """A number lexeme (Arabic with optional scale, Chinese, or vague) in a named group."""
-    return rf"(?P<{name}>{ARABIC}(?:{SPACE}{SCALE})?|{CHINESE}|{VAGUE})"
+    return rf"(?P<{name}>{ARABIC}(?:{SPACE}{SCALE}(?:[0-9]+{SCALE}?)?)?|{CHINESE}|{VAGUE})"
 
 
 @functools.lru_cache(maxsize=None)
@@ -73,8 +76,33 @@ def quantity_regex() -> re.Pattern[str]:
         + rf"(?:{SPACE}(?P<unit1>{unit})?{SPACE}{RANGE_SEP}{SPACE}{number_pattern('num2')})?"
         + rf"{SPACE}(?P<approx>{APPROX_IN})?(?P<scale>{SCALE})?(?P<approx2>{APPROX_IN})?{SPACE}"
         + rf"(?P<unit>{unit})(?P<approx3>余|多(?![万亿元]))?(?P<tail>{TAIL})?"
+        + rf"(?P<jiao>[0-9{CN_DIGITS}]角)?(?P<fen>[0-9{CN_DIGITS}]分)?"
     )
     return re.compile(pattern)
+
+
+@functools.lru_cache(maxsize=None)
+def scaled_number_regex() -> re.Pattern[str]:
+    """A number ending in 万/亿 with no unit after it (年薪13万2): money only where a money word
+    stands before it; the caller decides."""
+    return re.compile(
+        NOT_AFTER_NUMBER
+        + rf"(?P<num>{ARABIC}{SPACE}(?:万|亿)(?:[0-9](?![0-9.]))?|[{CN_DIGITS}十百千]+[万亿])"
+        + r"(?![0-9０-９万亿千百\u4e00-\u9fff%％])"
+    )
+
+
+@functools.lru_cache(maxsize=None)
+def multiple_range_regex() -> re.Pattern[str]:
+    """``三倍以上五倍``: a range of multiples (SPEC: 3 to 5)."""
+    num = rf"{ARABIC}|{CHINESE}"
+    return re.compile(rf"{NOT_AFTER_NUMBER}(?P<num>{num}){SPACE}倍以上{SPACE}(?P<num2>{num}){SPACE}倍")
+
+
+@functools.lru_cache(maxsize=None)
+def bandwidth_regex() -> re.Pattern[str]:
+    """``千兆`` bandwidth (SPEC: 1000 Mbps): a bare scale before 兆 and a network word."""
+    return re.compile(r"(?P<scale>[百千万])兆(?=宽带|光网|光纤|网络|带宽|到户|入户|以太网|网)")
 
 
 @functools.lru_cache(maxsize=None)

@@ -7,6 +7,7 @@ modality, time and subject come from the cue lexicons (``context.py``).
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -18,6 +19,7 @@ from ..nlp import sentence_spans
 from ..normalize.dates import parse_date, relative_year
 from ..normalize.durations import parse_duration
 from ..normalize.numbers import parse_number, parse_range_words, to_json_number
+from ..lexicons import read_words
 from ..records import Quantity, When
 from . import context, grammar, tables
 from .filters import non_mention_mask
@@ -51,7 +53,7 @@ class Candidate:
 def _number(text: str | None, scale: str = "") -> Decimal | None:
     if not text:
         return None
-    return parse_number(re.sub(r"[ \u3000]", "", text) + scale)
+    return parse_number(re.sub(r"\s", "", text) + scale)
 
 
 def _json(value: Decimal | None) -> int | float | None:
@@ -127,7 +129,12 @@ def _quantity_candidate(match: re.Match[str], tokens: TokenIndex) -> Candidate |
         return Candidate(match.start(), match.end(), "duration", value, value_max, None, bound)
     if unit.surface == "个" and context.names_people(tokens.after(match.end())):
         kind, unit_out = "people", "person"
-    return Candidate(match.start(), match.end(), kind, _json(low), _json(high), unit_out, bound)
+    end = max(match.end(g) for g in ("unit", "approx3", "tail") if match.group(g) is not None)
+    if unit.surface == "元" and low is not None and (match.group("jiao") or match.group("fen")):
+        low += sum(_number(match.group(g)[:-1]) * scale_of for g, scale_of in
+                   (("jiao", Decimal("0.1")), ("fen", Decimal("0.01"))) if match.group(g))
+        end = match.end()
+    return Candidate(match.start(), end, kind, _json(low), _json(high), unit_out, bound)
 
 
 def _quantity_candidates(text: str, tokens: TokenIndex) -> list[Candidate]:
@@ -136,7 +143,25 @@ def _quantity_candidates(text: str, tokens: TokenIndex) -> list[Candidate]:
         candidate = _quantity_candidate(match, tokens)
         if candidate is not None:
             found.append(candidate)
+    for match in grammar.multiple_range_regex().finditer(text):
+        low, high = _number(match.group("num")), _number(match.group("num2"))
+        if low is not None and high is not None:
+            found.append(Candidate(match.start(), match.end(), "count", _json(low), _json(high), "倍"))
+    for match in grammar.bandwidth_regex().finditer(text):
+        value = _number("1" + match.group("scale"))
+        found.append(Candidate(match.start(), match.end(), "measure", _json(value), None, "Mbps"))
+    for match in grammar.scaled_number_regex().finditer(text):
+        clause_start = max(text.rfind(mark, 0, match.start()) for mark in "，。；\n")
+        if any(cue in text[clause_start + 1:match.start()] for cue in _money_cues()):
+            value = _number(match.group("num"))
+            if value is not None:
+                found.append(Candidate(match.start(), match.end(), "money", _json(value), None, "CNY"))
     return found
+
+
+@functools.lru_cache(maxsize=None)
+def _money_cues() -> tuple[str, ...]:
+    return tuple(read_words("money_cues.txt"))
 
 
 def _resolve_overlaps(candidates: list[Candidate]) -> list[Candidate]:
@@ -210,9 +235,12 @@ def _bare_cell(text: str, cell: tables.Cell, unit_text: str | None) -> Candidate
     unit_match = re.fullmatch(rf"(?P<scale>{grammar.SCALE})?(?P<unit>.*)", unit_text)
     scale, surface = unit_match.group("scale") or "", unit_match.group("unit")
     unit = grammar.units().get(surface) if surface else grammar.units()["元"]
-    if unit is None or unit.kind in ("time", "duration"):
+    if unit is None:
         return None
-    return Candidate(start, end, unit.kind, _json(_number(match.group(1), scale)), None, unit.unit)
+    value = _number(match.group(1), scale)
+    if unit.kind in ("time", "duration"):
+        return Candidate(start, end, "duration", parse_duration(value, unit.surface) if value is not None else None)
+    return Candidate(start, end, unit.kind, _json(value), None, unit.unit)
 
 
 def find_candidates(text: str, tokens: TokenIndex, ref_year: int | None, default: str) -> list[Candidate]:
@@ -239,6 +267,11 @@ class TokenIndex:
     @classmethod
     def from_doc(cls, doc: Doc) -> TokenIndex:
         return cls([(t.idx, t.text, t.tag_) for t in doc if not t.is_space])
+
+    def between(self, start: int, end: int) -> list[tuple[str, str]]:
+        """The (text, tag) tokens that start in ``[start, end)``."""
+        i, j = bisect.bisect_left(self.starts, start), bisect.bisect_left(self.starts, end)
+        return [(text, tag) for _, text, tag in self.tokens[i:j]]
 
     def after(self, offset: int, count: int = FOLLOWING_TOKENS) -> list[tuple[str, str]]:
         """Up to ``count`` (text, tag) tokens starting at or after ``offset``."""
@@ -278,33 +311,53 @@ def _when(text: str, cand: Candidate, lo: int, clause_lo: int, dates: list[Candi
                 if cue.scope == "prefix" and prefix.endswith(cue.word):
                     role = cue.value
                     break
-            after = text[date.end:date.end + 3]
+            after = text[date.end:date.end + 3].lstrip()
             if after.startswith(("起", "以来", "开始")):
                 role = "since"
+            elif after.startswith(("期间", "时期", "内", "年内")) and role == "point":
+                role = "during"
             cue_start = date.start - len(prefix.rstrip()) if role != "point" else date.start
             mention = text[max(lo, date.start - (len(prefix) if role != "point" else 0)):date.end]
             value = date.value if not date.value_max else f"{date.value}/{date.value_max}"
             best = (cue_start, When(mention.strip(), str(value), role))
     window = text[lo:cand.start]
     for pos, cue in context.find_cues(window, context.when_cues()):
-        if cue.scope == "word" and (best is None or lo + pos > best[0]):
+        if cue.scope == "word" and (best is None or lo + pos > best[0]) and not any(
+                d.end <= lo + pos <= d.end + 1 for d in dates):
             best = (lo + pos, When(cue.word, relative_year(cue.word, ref_year), cue.value))
     return best[1] if best else None
 
 
-def _subject(text: str, cand: Candidate, clause_lo: int, clause_hi: int) -> str:
-    """A few words naming what is counted: the noun phrase after the number, else before it."""
-    after = text[cand.end:clause_hi]
-    after = re.sub(r"^\s*(?:以上|以下|左右|上下)?\s*的?", "", after)
-    after = re.split(r"[、，。；,;（(]", after)[0]
-    if "的" in after:
-        after = after.rsplit("的", 1)[1]
-    if len(after) >= 2 and not re.match(r"[\d\s]", after):
-        return after[:SUBJECT_MAX].strip()
-    before = text[clause_lo:cand.start]
-    before = re.split(r"[、]", before)[-1]
-    before = re.sub(r"(?:达到|达|为|共|累计|增长|超过|不少于|不低于|至少|约|近|最高不超过|最高|给予|奖励|每人|每月|每年)+\s*$", "", before)
-    return before[-SUBJECT_MAX:].strip()
+NOUNISH = ("n", "vn", "j", "nz", "nt", "ns", "nr", "an", "ng")
+MODIFIERS = ("a", "b", "m")
+AFTER_NUMBER = ("以上", "以下", "左右", "上下", "多", "余", "的")
+
+
+def _nounish(tag: str) -> bool:
+    return tag.startswith(NOUNISH)
+
+
+def _subject(cand: Candidate, tokens: TokenIndex, clause_lo: int, clause_hi: int) -> str:
+    """A few words naming what is counted: the noun phrase right after the number (18名优秀毕业生),
+    else the one right before it (引进高层次人才团队35个)."""
+    after = [(w, t) for w, t in tokens.between(cand.end, clause_hi) if w not in AFTER_NUMBER]
+    phrase: list[str] = []
+    for word, tag in after:
+        if not (_nounish(tag) or tag.startswith(MODIFIERS)):
+            break
+        phrase.append(word)
+    while phrase and not _nounish(dict(after).get(phrase[-1], "")):
+        phrase.pop()
+    if phrase:
+        return "".join(phrase)[:SUBJECT_MAX]
+    before: list[str] = []
+    for word, tag in reversed(tokens.between(clause_lo, cand.start)):
+        if not (_nounish(tag) or (before and tag.startswith(MODIFIERS))):
+            if before:
+                break
+            continue  # skip a cue right before the number (达, 不少于, 每人)
+        before.insert(0, word)
+    return "".join(before)[-SUBJECT_MAX:]
 
 
 def _time_modality(when: When | None, ref_year: int | None) -> str | None:
@@ -339,6 +392,7 @@ class _DocumentContext:
         self.text = doc.text
         self.sentences = SentenceIndex(self.text, sentence_spans(doc))
         self.words = context.WordBoundaries([(t.idx, t.idx + len(t.text)) for t in doc])
+        self.tokens = TokenIndex.from_doc(doc)
         sections = context.section_modalities(self.text)
         self.section_starts = [offset for offset, _ in sections]
         self.section_values = [value for _, value in sections]
@@ -372,6 +426,10 @@ def _record(cand: Candidate, ctx: _DocumentContext, carry: _Carry, doc_id: str) 
     when = cand.when or _when(text, cand, lo, clause_lo, ctx.dates, ctx.ref_year)
     cue = context.clause_modality(text[clause_lo:cand.start], suffix, cand.kind, cand.unit, ctx.words,
                                   clause_lo, cand.end)
+    if cue == "incentive" and "achieved" in (
+            context.clause_modality(text[clause_lo:cand.start], "", "count", None, ctx.words, clause_lo, cand.end),
+            context.sentence_modality(text[lo:cand.start], ctx.words, lo)):
+        cue = "achieved"  # 截至…累计发放补贴6亿元 reports a benefit paid: an achievement
     same_sentence = carry.sentence == lo
     modality = (cand.modality or cue or _time_modality(when, ctx.ref_year)
                 or (carry.modality if same_sentence and context.usable_modality(
@@ -385,7 +443,7 @@ def _record(cand: Candidate, ctx: _DocumentContext, carry: _Carry, doc_id: str) 
         doc=doc_id, start=cand.start, end=cand.end, text=text[cand.start:cand.end],
         kind=cand.kind, value=cand.value, value_max=cand.value_max, unit=cand.unit,
         bound=bound or "exact", per=per, modality=modality,
-        subject=cand.subject or _subject(text, cand, clause_lo, clause_hi), when=when,
+        subject=cand.subject or _subject(cand, ctx.tokens, clause_lo, clause_hi), when=when,
         sentence=text[lo:hi].strip())
 
 

@@ -66,7 +66,10 @@ def split_cells(text: str, line_start: int, line: str) -> list[Cell]:
 
 
 def _is_row(cells: list[Cell]) -> bool:
-    return len(cells) >= 3 or (len(cells) == 2 and bool(NUMERIC_CELL.match(cells[1].text)))
+    """Three cells or more, or a label and a number, or a label and a column header with a unit."""
+    if len(cells) >= 3:
+        return True
+    return len(cells) == 2 and bool(NUMERIC_CELL.match(cells[1].text) or header_unit(cells[1].text))
 
 
 def _is_header(row: Row) -> bool:
