@@ -177,12 +177,17 @@ def section_cues() -> tuple[Cue, ...]:
 HEADING = re.compile(r"(?m)^[ \t]*(?:#+[ \t]*[^\n]*|(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])[^\n。]{0,30}$)")
 
 
+HEADING_NUMBERING = re.compile(r"^[\s#*]*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])?\s*|[\s*]+$")
+SECTION_NAME_MAX = 12  # a section name (发展基础, 总体目标), not a document title (…若干措施)
+
+
 def section_modalities(text: str) -> list[tuple[int, str]]:
     """(offset, modality) for each heading whose words say what its section reports: a plan's
     发展基础 reports achievements, its 目标/任务 targets."""
     found = []
     for match in HEADING.finditer(text):
-        hits = find_cues(match.group(), section_cues())
+        name = HEADING_NUMBERING.sub("", match.group())
+        hits = find_cues(name, section_cues()) if len(name) <= SECTION_NAME_MAX else []
         if hits:
             found.append((match.start(), hits[-1][1].value))
         else:

@@ -29,8 +29,10 @@ YEAR_RANGE = range(1900, 2101)
 METADATA_LINE_REST = 16
 SUBJECT_MAX = 16
 LINE_PUNCT = re.compile(r"[，。；、,;！？]")
+FULL_STOP = re.compile(r"[。！？!?\n]")
 HAS_NUMERAL = re.compile(r"[0-9０-９〇一二三四五六七八九十]")
 FOLLOWING_TOKENS = 4
+WHEN_CUE_REACH = 4
 
 
 @dataclass
@@ -305,21 +307,7 @@ def _when(text: str, cand: Candidate, lo: int, clause_lo: int, dates: list[Candi
     best: tuple[int, When] | None = None
     for date in dates:
         if lo <= date.start and date.end <= cand.start:
-            prefix = text[max(lo, date.start - 3):date.start]
-            role = "point"
-            for cue in context.when_cues():
-                if cue.scope == "prefix" and prefix.endswith(cue.word):
-                    role = cue.value
-                    break
-            after = text[date.end:date.end + 3].lstrip()
-            if after.startswith(("起", "以来", "开始")):
-                role = "since"
-            elif after.startswith(("期间", "时期", "内", "年内")) and role == "point":
-                role = "during"
-            cue_start = date.start - len(prefix.rstrip()) if role != "point" else date.start
-            mention = text[max(lo, date.start - (len(prefix) if role != "point" else 0)):date.end]
-            value = date.value if not date.value_max else f"{date.value}/{date.value_max}"
-            best = (cue_start, When(mention.strip(), str(value), role))
+            best = _dated_when(text, date, lo)
     window = text[lo:cand.start]
     for pos, cue in context.find_cues(window, context.when_cues()):
         if cue.scope == "word" and (best is None or lo + pos > best[0]) and not any(
@@ -335,6 +323,23 @@ AFTER_NUMBER = ("以上", "以下", "左右", "上下", "多", "余", "的")
 
 def _nounish(tag: str) -> bool:
     return tag.startswith(NOUNISH)
+
+
+def _dated_when(text: str, date: Candidate, lo: int) -> tuple[int, When]:
+    """(where its cue starts, the When) for a date before a quantity: the cue word in front of the
+    date gives the role (到2025年 -> deadline, 截至2020年底 -> as_of), a word after it may too
+    (2017年起 -> since, “十四五”期间 -> during)."""
+    reach = max(lo, date.start - WHEN_CUE_REACH)
+    before = text[reach:date.start].rstrip()
+    cue = next((c for c in context.when_cues() if c.scope == "prefix" and before.endswith(c.word)), None)
+    role, start = (cue.value, reach + len(before) - len(cue.word)) if cue else ("point", date.start)
+    after = text[date.end:date.end + 3].lstrip()
+    if after.startswith(("起", "以来", "开始")):
+        role = "since"
+    elif after.startswith(("期间", "时期", "内", "年内")) and role == "point":
+        role = "during"
+    value = date.value if not date.value_max else f"{date.value}/{date.value_max}"
+    return start, When(text[start:date.end], str(value), role)
 
 
 def _subject(cand: Candidate, tokens: TokenIndex, clause_lo: int, clause_hi: int) -> str:
@@ -360,6 +365,15 @@ def _subject(cand: Candidate, tokens: TokenIndex, clause_lo: int, clause_hi: int
     return "".join(before)[-SUBJECT_MAX:]
 
 
+DEFAULT_MODALITY = {"plan": "target", "official_document": "requirement", "news_report": "achieved"}
+
+
+def default_modality(doc_type: str | None) -> str:
+    """What a number means when nothing around it says: plans set targets, official documents set
+    rules, news reports report facts."""
+    return DEFAULT_MODALITY.get(doc_type or "", "achieved")
+
+
 def _time_modality(when: When | None, ref_year: int | None) -> str | None:
     """A deadline ahead is a target; a stock taken (截至) or a change since a past point is achieved."""
     if when is None:
@@ -382,7 +396,6 @@ class _Carry:
     per: list[str] = field(default_factory=list)
     bound: str | None = None
     modality: str | None = None
-    sentence: int = -1
 
 
 class _DocumentContext:
@@ -398,7 +411,7 @@ class _DocumentContext:
         self.section_values = [value for _, value in sections]
         self.dates = [c for c in candidates if c.kind == "date"]
         self.ref_year = ref_year
-        self.default = "target" if doc_type == "plan" else "achieved"
+        self.default = default_modality(doc_type)
 
     def section(self, offset: int) -> str | None:
         i = bisect.bisect_right(self.section_starts, offset) - 1
@@ -430,15 +443,15 @@ def _record(cand: Candidate, ctx: _DocumentContext, carry: _Carry, doc_id: str) 
             context.clause_modality(text[clause_lo:cand.start], "", "count", None, ctx.words, clause_lo, cand.end),
             context.sentence_modality(text[lo:cand.start], ctx.words, lo)):
         cue = "achieved"  # 截至…累计发放补贴6亿元 reports a benefit paid: an achievement
-    same_sentence = carry.sentence == lo
-    modality = (cand.modality or cue or _time_modality(when, ctx.ref_year)
+    same_sentence = carry.cand is not None and not FULL_STOP.search(text, carry.cand.end, cand.start)
+    own_time = _dated_when(text, cand, lo)[1] if cand.kind == "date" else when
+    modality = (cand.modality or cue or _time_modality(own_time, ctx.ref_year)
                 or (carry.modality if same_sentence and context.usable_modality(
                     carry.modality, cand.kind, cand.unit) else None)
                 or context.sentence_modality(text[lo:cand.start], ctx.words, lo)
                 or ctx.section(cand.start) or ctx.default)
     carry.cand, carry.per, carry.bound = cand, per, before
     carry.modality = cue or (carry.modality if same_sentence else None)
-    carry.sentence = lo
     return Quantity(
         doc=doc_id, start=cand.start, end=cand.end, text=text[cand.start:cand.end],
         kind=cand.kind, value=cand.value, value_max=cand.value_max, unit=cand.unit,
@@ -450,7 +463,7 @@ def _record(cand: Candidate, ctx: _DocumentContext, carry: _Carry, doc_id: str) 
 def extract_quantities(doc: Doc, doc_id: str, doc_type: str | None = None,
                        ref_year: int | None = None) -> list[Quantity]:
     """Every quantity mention of a segmented document as a :class:`Quantity` (SPEC.md section 1)."""
-    default = "target" if doc_type == "plan" else "achieved"
+    default = default_modality(doc_type)
     candidates = find_candidates(doc.text, TokenIndex.from_doc(doc), ref_year, default)
     ctx = _DocumentContext(doc, candidates, doc_type, ref_year)
     carry = _Carry()
