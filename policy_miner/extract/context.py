@@ -169,6 +169,14 @@ def sentence_modality(prefix: str, words: WordBoundaries, prefix_at: int) -> str
     return hits[-1].value if hits else None
 
 
+def reports_achievement(clause_prefix: str, sentence_prefix: str, words: WordBoundaries,
+                        clause_at: int, sentence_at: int) -> bool:
+    """Does the text before a benefit report it as paid (截至…累计发放补贴6亿元) rather than grant it?"""
+    clause = find_cues(clause_prefix, modality_cues(), words, clause_at)
+    return (any(cue.value == "achieved" for _, cue in clause)
+            or sentence_modality(sentence_prefix, words, sentence_at) == "achieved")
+
+
 @functools.lru_cache(maxsize=None)
 def section_cues() -> tuple[Cue, ...]:
     return _cues("section_cues.tsv")

@@ -439,10 +439,9 @@ def _record(cand: Candidate, ctx: _DocumentContext, carry: _Carry, doc_id: str) 
     when = cand.when or _when(text, cand, lo, clause_lo, ctx.dates, ctx.ref_year)
     cue = context.clause_modality(text[clause_lo:cand.start], suffix, cand.kind, cand.unit, ctx.words,
                                   clause_lo, cand.end)
-    if cue == "incentive" and "achieved" in (
-            context.clause_modality(text[clause_lo:cand.start], "", "count", None, ctx.words, clause_lo, cand.end),
-            context.sentence_modality(text[lo:cand.start], ctx.words, lo)):
-        cue = "achieved"  # 截至…累计发放补贴6亿元 reports a benefit paid: an achievement
+    if cue == "incentive" and context.reports_achievement(text[clause_lo:cand.start], text[lo:cand.start],
+                                                          ctx.words, clause_lo, lo):
+        cue = "achieved"
     same_sentence = carry.cand is not None and not FULL_STOP.search(text, carry.cand.end, cand.start)
     own_time = _dated_when(text, cand, lo)[1] if cand.kind == "date" else when
     modality = (cand.modality or cue or _time_modality(own_time, ctx.ref_year)
