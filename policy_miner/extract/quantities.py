@@ -401,11 +401,12 @@ class _Carry:
 class _DocumentContext:
     """Per-document lookups shared by all mentions: sentences, words, sections, dates."""
 
-    def __init__(self, doc: Doc, candidates: list[Candidate], doc_type: str | None, ref_year: int | None):
+    def __init__(self, doc: Doc, tokens: TokenIndex, candidates: list[Candidate], doc_type: str | None,
+                 ref_year: int | None):
         self.text = doc.text
         self.sentences = SentenceIndex(self.text, sentence_spans(doc))
         self.words = context.WordBoundaries([(t.idx, t.idx + len(t.text)) for t in doc])
-        self.tokens = TokenIndex.from_doc(doc)
+        self.tokens = tokens
         sections = context.section_modalities(self.text)
         self.section_starts = [offset for offset, _ in sections]
         self.section_values = [value for _, value in sections]
@@ -462,8 +463,8 @@ def _record(cand: Candidate, ctx: _DocumentContext, carry: _Carry, doc_id: str) 
 def extract_quantities(doc: Doc, doc_id: str, doc_type: str | None = None,
                        ref_year: int | None = None) -> list[Quantity]:
     """Every quantity mention of a segmented document as a :class:`Quantity` (SPEC.md section 1)."""
-    default = default_modality(doc_type)
-    candidates = find_candidates(doc.text, TokenIndex.from_doc(doc), ref_year, default)
-    ctx = _DocumentContext(doc, candidates, doc_type, ref_year)
+    tokens = TokenIndex.from_doc(doc)
+    candidates = find_candidates(doc.text, tokens, ref_year, default_modality(doc_type))
+    ctx = _DocumentContext(doc, tokens, candidates, doc_type, ref_year)
     carry = _Carry()
     return [_record(cand, ctx, carry, doc_id) for cand in candidates]
