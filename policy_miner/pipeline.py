@@ -14,11 +14,13 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from .corpus import SourceFile, iter_corpus
+from .extract.entities import COMPONENT as ENTITY_COMPONENT
 from .extract.metadata import read_metadata, reference_year
+from .extract.names import entity_records
 from .extract.quantities import extract_quantities
 from .io import atomic_open, atomic_write_text
 from .nlp import build_pipeline
-from .records import DocumentMeta, Quantity, to_dict
+from .records import DocumentMeta, Entity, Quantity, to_dict
 
 
 @dataclass
@@ -27,6 +29,7 @@ class DocumentResult:
 
     meta: DocumentMeta
     quantities: list[Quantity]
+    entities: list[Entity]
 
 
 class Extractor:
@@ -34,13 +37,15 @@ class Extractor:
 
     def __init__(self, segmenter: str = "jieba", pkuseg_model: str | None = None):
         self.nlp = build_pipeline(segmenter=segmenter, pkuseg_model=pkuseg_model)
+        self.nlp.add_pipe(ENTITY_COMPONENT)
 
     def extract(self, text: str, doc_id: str) -> DocumentResult:
-        """Metadata and quantity mentions of one document text."""
-        meta = read_metadata(text, doc_id)
+        """Metadata, entities and quantity mentions of one document text."""
         doc = self.nlp(text)
+        meta, where = read_metadata(text, doc_id, doc)
+        entities = entity_records(doc, doc_id, where)
         quantities = extract_quantities(doc, doc_id, meta.doc_type, reference_year(meta))
-        return DocumentResult(meta, quantities)
+        return DocumentResult(meta, quantities, entities)
 
 
 @functools.lru_cache(maxsize=None)
@@ -60,6 +65,7 @@ class RunReport:
 
     files: list[dict[str, Any]] = field(default_factory=list)
     quantities: int = 0
+    entities: int = 0
     seconds: float = 0.0
 
     def count(self, status: str) -> int:
@@ -72,18 +78,21 @@ class RunReport:
     def summary(self) -> str:
         return (f"policy-miner: {len(self.files)} files: {self.count('processed')} processed, "
                 f"{self.count('skipped')} skipped, {self.failed} failed; "
-                f"{self.quantities} quantities in {self.seconds:.1f}s")
+                f"{self.quantities} quantities, {self.entities} entities in {self.seconds:.1f}s")
 
     def to_dict(self) -> dict[str, Any]:
         return {"summary": {"files": len(self.files), "processed": self.count("processed"),
                             "skipped": self.count("skipped"), "failed": self.failed,
-                            "quantities": self.quantities, "seconds": round(self.seconds, 3)},
+                            "quantities": self.quantities, "entities": self.entities, "seconds": round(self.seconds, 3)},
                 "files": self.files}
 
 
-def _file_entry(source: SourceFile, status: str, reason: str | None, quantities: int = 0) -> dict[str, Any]:
+def _file_entry(source: SourceFile, status: str, reason: str | None,
+                result: DocumentResult | None = None) -> dict[str, Any]:
     return {"path": str(source.path), "doc": source.doc_id, "status": status, "reason": reason,
-            "format": source.format, "encoding": source.encoding, "quantities": quantities}
+            "format": source.format, "encoding": source.encoding,
+            "quantities": len(result.quantities) if result else 0,
+            "entities": len(result.entities) if result else 0}
 
 
 def _json_line(record: Any) -> str:
@@ -92,12 +101,13 @@ def _json_line(record: Any) -> str:
 
 def run_corpus(paths: Sequence[str | Path], out_dir: str | Path, extractor: Extractor) -> RunReport:
     """Extract every document under ``paths`` into ``out_dir`` (quantities.jsonl,
-    documents.jsonl, report.json), each file written atomically."""
+    entities.jsonl, documents.jsonl, report.json), each file written atomically."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     report = RunReport()
     began = time.perf_counter()
-    with atomic_open(out / "quantities.jsonl") as q_file, atomic_open(out / "documents.jsonl") as d_file:
+    with atomic_open(out / "quantities.jsonl") as q_file, atomic_open(out / "documents.jsonl") as d_file, \
+            atomic_open(out / "entities.jsonl") as e_file:
         for source in iter_corpus(paths):
             if source.status != "processed" or source.text is None:
                 report.files.append(_file_entry(source, source.status, source.reason))
@@ -111,8 +121,10 @@ def run_corpus(paths: Sequence[str | Path], out_dir: str | Path, extractor: Extr
             result.meta.format = source.format
             d_file.write(_json_line(result.meta))
             q_file.writelines(_json_line(q) for q in result.quantities)
+            e_file.writelines(_json_line(e) for e in result.entities)
             report.quantities += len(result.quantities)
-            report.files.append(_file_entry(source, "processed", None, len(result.quantities)))
+            report.entities += len(result.entities)
+            report.files.append(_file_entry(source, "processed", None, result))
     report.seconds = time.perf_counter() - began
     atomic_write_text(out / "report.json", json.dumps(report.to_dict(), ensure_ascii=False, indent=1) + "\n")
     return report

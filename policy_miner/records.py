@@ -77,3 +77,16 @@ def quantity_from_dict(data: dict[str, Any]) -> Quantity:
     if kwargs.get("when") is not None:
         kwargs["when"] = When(**kwargs["when"])
     return Quantity(**kwargs)
+
+
+@dataclass
+class Entity:
+    """One entity mention (SPEC section 2); ``name`` is its canonical form."""
+
+    doc: str
+    start: int
+    end: int
+    text: str
+    label: str
+    name: str
+    type: str = "entity"

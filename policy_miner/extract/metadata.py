@@ -1,6 +1,7 @@
-"""Document metadata (SPEC.md section 3) as far as this release reads it: title, type and date.
+"""Document metadata (SPEC.md section 3): title, type, date, issuer, province and city.
 
-The date matters to quantities too: year-less dates and 今年 resolve against it.
+The date matters to quantities (year-less dates and 今年 resolve against it); the city and
+province matter to entity names (市委组织部 in a Jinzhou text is 锦州市委组织部).
 """
 from __future__ import annotations
 
@@ -8,15 +9,25 @@ import functools
 import re
 from collections import Counter
 
+from spacy.tokens import Doc
+
 from ..lexicons import read_rows
 from ..normalize.dates import parse_date
 from ..records import DocumentMeta
+from .entities import SPANS_KEY
 from .filters import body_end
+from .gazetteer import gazetteer
+from .names import Jurisdiction
 
 HEADING = re.compile(r"^\s*#+\s*")
 FULL_DATE = re.compile(r"((?:19|20)[0-9]{2})\s*年\s*([0-9]{1,2})\s*月\s*([0-9]{1,2})\s*日")
 DATE_LINE_REST = 16
 HEAD_LINES = 12
+SUBTITLE = re.compile(r"^(?:——|--|—)")
+ENCLOSED_TITLE = re.compile(r"关于印发\s*《(?P<title>[^》]+)》")
+NEWSPAPER = re.compile(r"^(?P<name>[\u4e00-\u9fff]{2,12}?(?:日报|晚报|早报|时报|新闻网|报))\s*(?:19|20)[0-9]{2}年")
+SOURCE = re.compile(r"^(?:来源|稿件来源|信息来源)[：:]\s*(?P<name>[^\s，,。]{2,20})")
+LETTERHEAD = "文件"
 
 
 @functools.lru_cache(maxsize=None)
@@ -29,13 +40,23 @@ def _lines(text: str) -> list[str]:
 
 
 def find_title(text: str) -> str | None:
-    """The first heading that is not a letterhead (…文件), else the first line."""
+    """The document's title: the first heading that is not a letterhead (…文件), else the first
+    line; a subtitle line starting with —— is joined to it, and a covering notice
+    (关于印发《X》的通知) gives way to the title of the document it issues."""
     lines = _lines(text)
-    headings = [HEADING.sub("", l) for l in lines if l.startswith("#")]
-    for heading in headings:
-        if not heading.endswith("文件"):
-            return heading
-    return lines[0] if lines else None
+    if not lines:
+        return None
+    index = next((i for i, line in enumerate(lines)
+                  if line.startswith("#") and not _plain(line).endswith(LETTERHEAD)), 0)
+    title = _plain(lines[index])
+    if index + 1 < len(lines) and SUBTITLE.match(_plain(lines[index + 1])):
+        title += "——" + SUBTITLE.sub("", _plain(lines[index + 1]))
+    enclosed = ENCLOSED_TITLE.search(title)
+    return enclosed.group("title").strip() if enclosed else title
+
+
+def _plain(line: str) -> str:
+    return HEADING.sub("", line).strip()
 
 
 def find_date(text: str) -> str | None:
@@ -64,11 +85,57 @@ def find_doc_type(text: str, title: str | None) -> str:
     return votes.most_common(1)[0][0] if votes else "news_report"
 
 
-def read_metadata(text: str, doc_id: str) -> DocumentMeta:
-    """What the document says about itself."""
+def find_issuer(text: str) -> str | None:
+    """Who issued the document: the letterhead of an official document (中共海城市委文件),
+    the newspaper of a news page (辽宁日报 2018年12月19日), or a stated source (来源：…)."""
+    for line in (_plain(line) for line in _lines(text)[:HEAD_LINES]):
+        if line.endswith(LETTERHEAD) and len(line) > len(LETTERHEAD) + 1:
+            return line[: -len(LETTERHEAD)].strip()
+        match = NEWSPAPER.match(line) or SOURCE.match(line)
+        if match:
+            return match.group("name")
+    return None
+
+
+def find_jurisdiction(doc: Doc, title: str | None, issuer: str | None) -> Jurisdiction:
+    """The city and province a document is about: a city named in the title, else in the
+    issuer, else the city the document names most often; the province is the city's, else
+    the province named most often. A county or district counts for its city."""
+    gaz = gazetteer()
+    places = [(span.start_char, gaz.by_code[span.kb_id_]) for span in doc.spans.get(SPANS_KEY, [])
+              if span.label_ == "PLACE" and span.kb_id_ in gaz.by_code]
+    cities = [(start, city) for start, city in ((s, gaz.city_of(p)) for s, p in places) if city]
+    named = [city for part in _parts(title) + _parts(issuer)
+             for lo, hi in [_region(doc.text, part)] if lo >= 0
+             for start, city in cities if lo <= start < hi]
+    city = named[0] if named else (Counter(c for _, c in cities).most_common(1)[0][0] if cities else None)
+    province = gaz.province_of(city) if city is not None else None
+    if province is None and places:
+        province = Counter(gaz.by_code[p.province_code] for _, p in places
+                           if p.province_code in gaz.by_code).most_common(1)[0][0]
+    return Jurisdiction(city=city, province=province)
+
+
+def _parts(text: str | None) -> list[str]:
+    return [part for part in (text or "").split("——") if part]
+
+
+def _region(text: str, part: str) -> tuple[int, int]:
+    """Where a title or issuer stands in the text (its first occurrence), or (-1, -1)."""
+    at = text.find(part)
+    return (at, at + len(part)) if at >= 0 else (-1, -1)
+
+
+def read_metadata(text: str, doc_id: str, doc: Doc | None = None) -> tuple[DocumentMeta, Jurisdiction]:
+    """What the document says about itself; the jurisdiction needs the processed ``doc``."""
     title = find_title(text)
-    return DocumentMeta(doc=doc_id, title=title, doc_type=find_doc_type(text, title),
-                        date=find_date(text), chars=len(text))
+    issuer = find_issuer(text)
+    where = find_jurisdiction(doc, title, issuer) if doc is not None else Jurisdiction()
+    meta = DocumentMeta(doc=doc_id, title=title, doc_type=find_doc_type(text, title),
+                        date=find_date(text), issuer=issuer,
+                        province=where.province.name if where.province else None,
+                        city=where.city.name if where.city else None, chars=len(text))
+    return meta, where
 
 
 def reference_year(meta: DocumentMeta) -> int | None:

@@ -1,0 +1,86 @@
+"""Canonical entity names (SPEC.md section 2), given the document's jurisdiction.
+
+A text says 市委组织部 and means its own city's; it says 高新区 and means its city's zone.
+So names are made after the document's city and province are known
+(:func:`policy_miner.extract.metadata.find_jurisdiction`).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span
+
+from ..records import Entity
+from .entities import SPANS_KEY, VERSION, head_of
+from .gazetteer import Division, gazetteer
+
+QUOTES = re.compile(r"[《》〈〉“”‘’「」\"'\s]")
+LOCAL_PREFIXES = ("全市", "全省", "全县")
+
+
+@dataclass(frozen=True)
+class Jurisdiction:
+    """The city and province a document is about (either may be unknown)."""
+
+    city: Division | None = None
+    province: Division | None = None
+
+
+def canonical_name(span: Span, where: Jurisdiction) -> str:
+    """The full name of a mention: quotes and spaces dropped, places with their level, local
+    bodies qualified by the document's city or province."""
+    text = QUOTES.sub("", span.text)
+    label = span.label_
+    if label == "PLACE":
+        return _place_name(span, text, where)
+    if label in ("AGENCY", "ORG") and span.kb_id_:
+        return span.kb_id_
+    if label == "PROGRAM":
+        return VERSION.sub("", text) or text
+    if label in ("AGENCY", "ORG"):
+        return _qualified(text, where, bare=label == "AGENCY")
+    return text
+
+
+def _place_name(span: Span, text: str, where: Jurisdiction) -> str:
+    gaz = gazetteer()
+    if span.kb_id_ and span.kb_id_ in gaz.by_code:
+        province = where.province.code if where.province else None
+        division = gaz.resolve(text, province) or gaz.by_code[span.kb_id_]
+        return division.name
+    if span.kb_id_:  # a named region
+        return span.kb_id_
+    text = text.removesuffix("地区") if len(text) > 4 else text
+    if where.city is None or head_of(text) is None or head_of(text).text != text:
+        return text
+    return gaz.short_name(where.city) + text  # 高新区 alone in a Jinzhou text: 锦州高新区
+
+
+def _starts_with_place(text: str) -> bool:
+    gaz = gazetteer()
+    return any(text[:n] in gaz.full or text[:n] in gaz.short for n in range(2, min(len(text), 8) + 1))
+
+
+def _qualified(text: str, where: Jurisdiction, bare: bool) -> str:
+    """市委组织部 -> 锦州市委组织部; 省委 -> 辽宁省委; an agency with no place at all
+    (南山派出所) -> 锦州市南山派出所. Names that start with a place or 中共 stay."""
+    for prefix in LOCAL_PREFIXES:
+        if text.startswith(prefix):
+            text = text[1:]
+    if text.startswith(("中共", "中国", "国家")) or _starts_with_place(text):
+        return text
+    if text.startswith("市") and where.city is not None:
+        return where.city.name + text[1:]
+    if text.startswith("省") and where.province is not None:
+        return where.province.name + text[1:]
+    if bare and where.city is not None and not text.startswith(("县", "区")):
+        return where.city.name + text
+    return text
+
+
+def entity_records(doc: Doc, doc_id: str, where: Jurisdiction) -> list[Entity]:
+    """Entity records of a processed document, in text order."""
+    return [Entity(doc=doc_id, start=span.start_char, end=span.end_char, text=span.text,
+                   label=span.label_, name=canonical_name(span, where))
+            for span in doc.spans.get(SPANS_KEY, [])]
