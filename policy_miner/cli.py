@@ -24,7 +24,7 @@ def main() -> None:
 @click.option("--pkuseg-model", type=click.Path(exists=True, file_okay=False),
               help="A pkuseg model folder (with --segmenter pkuseg).")
 def extract(paths: tuple[str, ...], out_dir: str, segmenter: str, pkuseg_model: str | None) -> None:
-    """Extract every quantity mention from the documents under PATHS (folders or files)."""
+    """Extract quantities, entities and metadata from the documents under PATHS (folders or files)."""
     try:
         extractor = Extractor(segmenter=segmenter, pkuseg_model=pkuseg_model)
     except ValueError as error:
@@ -40,10 +40,11 @@ def extract(paths: tuple[str, ...], out_dir: str, segmenter: str, pkuseg_model: 
 @main.command()
 @click.argument("gold_dir", type=click.Path(exists=True, file_okay=False))
 @click.argument("out_dir", type=click.Path(exists=True, file_okay=False))
-@click.option("--errors", default=0, show_default=True, help="List up to N missed/spurious/wrong records.")
+@click.option("--errors", default=0, show_default=True, help="List up to N missed/spurious/wrong quantities.")
+@click.option("--entity-errors", default=0, show_default=True, help="List up to N missed/spurious entities.")
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
 @click.option("--docs", default="", help="Comma-separated document ids to score (default: all gold).")
-def evaluate(gold_dir: str, out_dir: str, errors: int, as_json: bool, docs: str) -> None:
+def evaluate(gold_dir: str, out_dir: str, errors: int, entity_errors: int, as_json: bool, docs: str) -> None:
     """Score an output folder against gold annotations (SPEC.md section 4)."""
     from .evaluate import format_report, score
 
@@ -51,4 +52,4 @@ def evaluate(gold_dir: str, out_dir: str, errors: int, as_json: bool, docs: str)
     if as_json:
         click.echo(json.dumps({k: v for k, v in result.items() if k != "errors"}, ensure_ascii=False, indent=1))
     else:
-        click.echo(format_report(result, errors=errors))
+        click.echo(format_report(result, errors=errors, entity_errors=entity_errors))

@@ -213,15 +213,23 @@ class EntityTally:
 
     counts: Counts = field(default_factory=Counts)
     by_label: defaultdict[Any, Counts] = field(default_factory=lambda: defaultdict(Counts))
+    missed: list[Record] = field(default_factory=list)
+    spurious: list[Record] = field(default_factory=list)
 
-    def add_document(self, gold: list[Record], pred: list[Record]) -> None:
+    def add_document(self, gold: list[Record], pred: list[Record], doc: str = "") -> None:
         gold_set, pred_set = entity_set(gold), entity_set(pred)
+        self.missed += _entity_errors(doc, gold_set - pred_set)
+        self.spurious += _entity_errors(doc, pred_set - gold_set)
         self.counts.add(tp=len(gold_set & pred_set), fp=len(pred_set - gold_set), fn=len(gold_set - pred_set))
         for label in {label for label, _ in gold_set | pred_set}:
             gold_label = {e for e in gold_set if e[0] == label}
             pred_label = {e for e in pred_set if e[0] == label}
             self.by_label[label].add(tp=len(gold_label & pred_label), fp=len(pred_label - gold_label),
                                      fn=len(gold_label - pred_label))
+
+
+def _entity_errors(doc: str, pairs: set[tuple[Any, str]]) -> list[Record]:
+    return [{"doc": doc, "label": label, "name": name} for label, name in sorted(pairs, key=str)]
 
 
 @dataclass
@@ -256,8 +264,9 @@ def score(gold_dir: str | Path, out_dir: str | Path, docs: list[str] | None = No
     """Score ``out_dir`` against ``gold_dir``, on the gold documents (only ``docs`` when given).
 
     Returns what ``score.py --json`` prints (docs, quantity, quantity_by_kind, entity,
-    entity_by_label, metadata) plus ``errors``: the missed and spurious quantity records and
-    the matched pairs whose values differ (``{"gold": ..., "pred": ...}``), in document order.
+    entity_by_label, metadata) plus ``errors``: the missed and spurious quantity records, the
+    matched pairs whose values differ (``{"gold": ..., "pred": ...}``) and the missed and
+    spurious entities (``{"doc", "label", "name"}``), in document order.
     """
     gold, output = load_gold(gold_dir), load_output(out_dir)
     doc_ids = sorted(gold)
@@ -267,7 +276,7 @@ def score(gold_dir: str | Path, out_dir: str | Path, docs: list[str] | None = No
     quantities, entities, metadata = QuantityTally(), EntityTally(), MetadataTally()
     for doc in doc_ids:
         quantities.add_document(gold[doc]["quantity"], output[doc]["quantity"])
-        entities.add_document(gold[doc]["entity"], output[doc]["entity"])
+        entities.add_document(gold[doc]["entity"], output[doc]["entity"], doc)
         metadata.add_document(gold[doc]["document"], output[doc]["document"])
     return {
         "docs": len(doc_ids),
@@ -280,12 +289,15 @@ def score(gold_dir: str | Path, out_dir: str | Path, docs: list[str] | None = No
             "missed": quantities.missed,
             "spurious": quantities.spurious,
             "wrong_values": [{"gold": g, "pred": p} for g, p in quantities.wrong_values],
+            "missed_entities": entities.missed,
+            "spurious_entities": entities.spurious,
         },
     }
 
 
-def format_report(result: dict[str, Any], errors: int = 0) -> str:
-    """The score table (as ``score.py`` prints it); with ``errors``, up to that many of each error.
+def format_report(result: dict[str, Any], errors: int = 0, entity_errors: int = 0) -> str:
+    """The score table (as ``score.py`` prints it); with ``errors``, up to that many of each
+    quantity error, and with ``entity_errors`` of each entity error (score.py lists none).
 
     The last line is a one-line summary, so scripts can ``tail -1`` it.
     """
@@ -295,6 +307,8 @@ def format_report(result: dict[str, Any], errors: int = 0) -> str:
     lines.append("metadata    " + "  ".join(f"{name} {acc:.2f}" for name, acc in result["metadata"].items()))
     if errors:
         lines += _error_lines(result.get("errors", {}), errors)
+    if entity_errors:
+        lines += _entity_error_lines(result.get("errors", {}), entity_errors)
     q = result["quantity"]
     lines.append(f"summary quantity_f1={q['f1']:.3f} value_acc={q['value_acc']:.3f} "
                  f"entity_f1={result['entity']['f1']:.3f}")
@@ -329,6 +343,14 @@ def _error_lines(errors: dict[str, list[Any]], limit: int) -> list[str]:
         g, p = pair["gold"], pair["pred"]
         lines.append(f"  {_where(g)} {g.get('text')!r} gold {g.get('value')!r}/{g.get('value_max')!r} "
                      f"got {p.get('value')!r}/{p.get('value_max')!r}")
+    return lines
+
+
+def _entity_error_lines(errors: dict[str, list[Any]], limit: int) -> list[str]:
+    lines = []
+    for kind in ("missed", "spurious"):
+        lines.append(f"-- {kind} entities (first {limit})")
+        lines += [f"  {e['doc']} {e['label']} {e['name']}" for e in errors.get(f"{kind}_entities", [])[:limit]]
     return lines
 
 

@@ -44,7 +44,7 @@ class Extractor:
         doc = self.nlp(text)
         meta, where = read_metadata(text, doc_id, doc)
         entities = entity_records(doc, doc_id, where)
-        quantities = extract_quantities(doc, doc_id, meta.doc_type, reference_year(meta))
+        quantities = extract_quantities(doc, doc_id, meta.doc_type, reference_year(meta), entities)
         return DocumentResult(meta, quantities, entities)
 
 

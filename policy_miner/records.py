@@ -43,6 +43,7 @@ class Quantity:
     modality: str = "other"
     subject: str = ""
     when: When | None = None
+    program: str | None = None
     sentence: str = ""
     type: str = "quantity"
 

@@ -260,3 +260,12 @@ def test_figures_equal_the_reference_scorer(perturbed: tuple[Path, Path], docs: 
 def test_report_equals_the_reference_table(perturbed: tuple[Path, Path]) -> None:
     gold, out = perturbed
     assert format_report(score(gold, out), errors=4) == reference([str(gold), str(out), "--errors", "4"]).rstrip("\n")
+
+
+def test_entity_errors_are_listed_on_request(folders: tuple[Path, Path]) -> None:
+    result = score(*folders)
+    assert "-- missed entities (first 5)" not in format_report(result)
+    lines = format_report(result, entity_errors=5).splitlines()
+    assert "-- missed entities (first 5)" in lines and "-- spurious entities (first 5)" in lines
+    listed = result["errors"]["missed_entities"] + result["errors"]["spurious_entities"]
+    assert all(f"  {e['doc']} {e['label']} {e['name']}" in lines for e in listed)

@@ -20,8 +20,9 @@ from ..normalize.dates import parse_date, relative_year
 from ..normalize.durations import parse_duration
 from ..normalize.numbers import parse_number, parse_range_words, to_json_number
 from ..lexicons import read_words
-from ..records import Quantity, When
+from ..records import Entity, Quantity, When
 from . import context, grammar, tables
+from . import entities as entities_module
 from .filters import non_mention_mask
 
 DATE_PRIORITY, PERCENT_PRIORITY, QUANTITY_PRIORITY = 0, 1, 2
@@ -398,11 +399,39 @@ class _Carry:
     modality: str | None = None
 
 
+class ProgramIndex:
+    """The programs a document names, by position. A commitment belongs to the program named
+    before it in its clause, or earlier in its sentence where a verb introduces the program
+    (实施“带土移植”工程，每个团队给予30万元), else to one named after it in its clause. A
+    program that only qualifies a noun (“双一流”高校毕业生) owns nothing."""
+
+    def __init__(self, text: str, entities: Sequence[Entity]):
+        qualifiers = tuple(entities_module.cues("after", "qualifier"))
+        triggers = entities_module.cues("before", "program")
+        self.programs = [(e.start, e.end, e.name, any(t in text[max(0, e.start - 4):e.start] for t in triggers))
+                         for e in sorted(entities, key=lambda e: e.start)
+                         if e.label == "PROGRAM" and not text[e.end:].lstrip("”’").startswith(qualifiers)]
+        self.starts = [start for start, *_ in self.programs]
+
+    def around(self, start: int, end: int, sentence_lo: int, clause_lo: int, clause_hi: int) -> str | None:
+        i = bisect.bisect_left(self.starts, start) - 1
+        while i >= 0 and self.programs[i][1] > start:
+            i -= 1  # a program overlapping the number is not its owner
+        if i >= 0:
+            p_start, _, name, introduced = self.programs[i]
+            if p_start >= clause_lo or (introduced and p_start >= sentence_lo):
+                return name
+        j = bisect.bisect_left(self.starts, end)
+        if j < len(self.programs) and self.programs[j][1] <= clause_hi:
+            return self.programs[j][2]
+        return None
+
+
 class _DocumentContext:
-    """Per-document lookups shared by all mentions: sentences, words, sections, dates."""
+    """Per-document lookups shared by all mentions: sentences, words, sections, dates, programs."""
 
     def __init__(self, doc: Doc, tokens: TokenIndex, candidates: list[Candidate], doc_type: str | None,
-                 ref_year: int | None):
+                 ref_year: int | None, entities: Sequence[Entity] = ()):
         self.text = doc.text
         self.sentences = SentenceIndex(self.text, sentence_spans(doc))
         self.words = context.WordBoundaries([(t.idx, t.idx + len(t.text)) for t in doc])
@@ -413,6 +442,7 @@ class _DocumentContext:
         self.dates = [c for c in candidates if c.kind == "date"]
         self.ref_year = ref_year
         self.default = default_modality(doc_type)
+        self.programs = ProgramIndex(self.text, entities)
 
     def section(self, offset: int) -> str | None:
         i = bisect.bisect_right(self.section_starts, offset) - 1
@@ -452,19 +482,22 @@ def _record(cand: Candidate, ctx: _DocumentContext, carry: _Carry, doc_id: str) 
                 or ctx.section(cand.start) or ctx.default)
     carry.cand, carry.per, carry.bound = cand, per, before
     carry.modality = cue or (carry.modality if same_sentence else None)
+    program = (ctx.programs.around(cand.start, cand.end, lo, clause_lo, clause_hi)
+               if cand.kind != "date" else None)
+    subject = cand.subject or _subject(cand, ctx.tokens, clause_lo, clause_hi) or program or ""
     return Quantity(
         doc=doc_id, start=cand.start, end=cand.end, text=text[cand.start:cand.end],
         kind=cand.kind, value=cand.value, value_max=cand.value_max, unit=cand.unit,
         bound=bound or "exact", per=per, modality=modality,
-        subject=cand.subject or _subject(cand, ctx.tokens, clause_lo, clause_hi), when=when,
-        sentence=text[lo:hi].strip())
+        subject=subject, when=when, program=program, sentence=text[lo:hi].strip())
 
 
 def extract_quantities(doc: Doc, doc_id: str, doc_type: str | None = None,
-                       ref_year: int | None = None) -> list[Quantity]:
-    """Every quantity mention of a segmented document as a :class:`Quantity` (SPEC.md section 1)."""
+                       ref_year: int | None = None, entities: Sequence[Entity] = ()) -> list[Quantity]:
+    """Every quantity mention of a segmented document as a :class:`Quantity` (SPEC.md section 1);
+    ``entities`` (the document's entity records) give each commitment its program."""
     tokens = TokenIndex.from_doc(doc)
     candidates = find_candidates(doc.text, tokens, ref_year, default_modality(doc_type))
-    ctx = _DocumentContext(doc, tokens, candidates, doc_type, ref_year)
+    ctx = _DocumentContext(doc, tokens, candidates, doc_type, ref_year, entities)
     carry = _Carry()
     return [_record(cand, ctx, carry, doc_id) for cand in candidates]
