@@ -47,3 +47,42 @@ def test_no_cue_has_two_meanings(name: str) -> None:
 def test_non_mention_patterns_compile() -> None:
     for name, pattern in read_rows("non_mentions.tsv"):
         re.compile(pattern)
+
+
+ENTITY_LABELS = {"PROGRAM", "POLICY", "AGENCY", "ORG", "PLACE"}
+HEAD_NEEDS = {"proper", "jurisdiction", "alone", "org", "trigger"}
+CUE_PLACES = {"before", "after", "end", "list"}
+CUE_EFFECTS = {"program", "not", "org", "qualifier"}
+
+
+@pytest.mark.parametrize("name, column, allowed", [
+    ("entity_heads.tsv", 1, ENTITY_LABELS),
+    ("entity_heads.tsv", 2, HEAD_NEEDS),
+    ("entity_aliases.tsv", 1, ENTITY_LABELS),
+    ("program_cues.tsv", 1, CUE_PLACES),
+    ("program_cues.tsv", 2, CUE_EFFECTS),
+])
+def test_entity_lexicon_values_are_known(name: str, column: int, allowed: set[str]) -> None:
+    bad = [row for row in read_rows(name) if len(row) <= column or row[column] not in allowed]
+    assert not bad, f"{name}: rows with an unknown value in column {column + 1}: {bad}"
+
+
+def test_no_program_cue_is_both_for_and_against() -> None:
+    meanings: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for cue, where, effect in read_rows("program_cues.tsv"):
+        meanings[(cue, where)].add(effect)
+    assert not {key: value for key, value in meanings.items() if len(value) > 1}
+
+
+def test_division_table_is_a_tree() -> None:
+    """Every division has a known level and a parent in the table (provinces have none), and
+    codes are unique six-digit GB/T 2260 codes."""
+    rows = read_rows("admin_divisions.tsv")
+    codes = [row[0] for row in rows]
+    assert len(codes) == len(set(codes)) and all(re.fullmatch(r"[0-9]{6}", code) for code in codes)
+    levels = {row[0]: row[2] for row in rows}
+    assert set(levels.values()) == {"province", "prefecture", "county"}
+    assert sum(level == "province" for level in levels.values()) == 34
+    for code, name, level, parent, *_ in rows:
+        assert (parent == "") == (level == "province"), name
+        assert level == "province" or parent in levels, f"{name}: parent {parent} missing"
