@@ -106,10 +106,19 @@ def is_generic(name: str) -> bool:
     return any(word in name for word in generic_words())
 
 
-def head_of(word: str) -> Head | None:
-    """The head a word ends with, if any."""
+@functools.lru_cache(maxsize=None)
+def _heads_by_length() -> tuple[tuple[int, dict[str, Head]], ...]:
+    table: dict[int, dict[str, Head]] = {}
     for head in heads():
-        if word.endswith(head.text):
+        table.setdefault(len(head.text), {}).setdefault(head.text, head)
+    return tuple(sorted(table.items(), reverse=True))
+
+
+def head_of(word: str) -> Head | None:
+    """The longest head a word ends with, if any (looked up by suffix: called for every token)."""
+    for length, by_text in _heads_by_length():
+        head = by_text.get(word[-length:])
+        if head is not None:
             return head
     return None
 
@@ -232,6 +241,7 @@ class EntityFinder:
     # -- 《…》 and “…” ----------------------------------------------------------------------
     def _quoted_spans(self, doc: Doc) -> Iterator[Span]:
         found: list[tuple[int, int, str]] = []
+        text = doc.text  # built from the tokens on every access: read it once
         for match_id, start, end in self.quotes(doc):
             opening = self.vocab.strings[match_id]
             inner = doc[start + 1:end - 1]
@@ -241,8 +251,8 @@ class EntityFinder:
             if opening == "‘" and _inside_quotes(doc, start):
                 found.append((start + 1, end - 1, "NESTED"))
                 continue
-            before = doc.text[max(0, doc[start].idx - CONTEXT_CHARS):doc[start].idx]
-            after = doc.text[doc[end - 1].idx + 1:doc[end - 1].idx + 1 + CONTEXT_CHARS]
+            before = text[max(0, doc[start].idx - CONTEXT_CHARS):doc[start].idx]
+            after = text[doc[end - 1].idx + 1:doc[end - 1].idx + 1 + CONTEXT_CHARS]
             label = quoted_label(inner.text, before, after, self.known_programs)
             found.append((start + 1, end - 1, label or ""))
         yield from _label_quoted(doc, found)

@@ -105,8 +105,9 @@ def find_jurisdiction(doc: Doc, title: str | None, issuer: str | None) -> Jurisd
     places = [(span.start_char, gaz.by_code[span.kb_id_]) for span in doc.spans.get(SPANS_KEY, [])
               if span.label_ == "PLACE" and span.kb_id_ in gaz.by_code]
     cities = [(start, city) for start, city in ((s, gaz.city_of(p)) for s, p in places) if city]
+    text = doc.text
     named = [city for part in _parts(title) + _parts(issuer)
-             for lo, hi in [_region(doc.text, part)] if lo >= 0
+             for lo, hi in [_region(text, part)] if lo >= 0
              for start, city in cities if lo <= start < hi]
     city = named[0] if named else (Counter(c for _, c in cities).most_common(1)[0][0] if cities else None)
     province = gaz.province_of(city) if city is not None else None
