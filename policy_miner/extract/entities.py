@@ -48,12 +48,15 @@ NUMERAL_START = re.compile(r"^[一二两三四五六七八九十百千万双]")
 QUOTE_PAIRS = (("《", "》"), ("“", "”"), ("‘", "’"), ("「", "」"), ("〈", "〉"))
 CLAUSE_PUNCT = re.compile(r"[，。！？；：,!?;:]")
 MAX_QUOTED_CHARS = 20
+MAX_QUOTED_POLICY_CHARS = 60
 MIN_QUOTED_POLICY = 8  # “科技人才引进计划实施方案” is a title; “科科讲政策” is a campaign
 VERSION = re.compile(r"\s*[0-9.]+\s*版.*$")  # “钢都英才计划 2.0 版政策” names 钢都英才计划
 CONTEXT_CHARS = 4  # characters around quotes where cues count (深入实施“…”, “…”等公众号)
 MAX_LISTED_CHARS = 8
+LIST_JOINERS = ("、", "和", "及", "以及")
 # The grammar that found a span (``span.id_``): overlaps are resolved by it.
-LEXICON, QUOTED, HEAD, TRIGGER, LISTED = "lexicon", "quoted", "head", "trigger", "listed"
+LEXICON, SHORT, QUOTED, INTRODUCED, HEAD, TRIGGER, LISTED = (
+    "lexicon", "short", "quoted", "introduced", "head", "trigger", "listed")
 
 
 @dataclass(frozen=True)
@@ -137,10 +140,10 @@ def quoted_label(inner: str, before: str, after: str, known: frozenset[str]) -> 
     after = after.lstrip("等")
     if name in known:
         return "PROGRAM"
+    if len(name) >= MIN_QUOTED_POLICY and name.endswith(policy_heads()) and not CLAUSE_PUNCT.search(name):
+        return "POLICY"  # a title may say 若干 (关于…的若干措施)
     if not usable_quoted(name) or any(after.startswith(cue) for cue in cues("after", "not")):
         return None
-    if len(name) >= MIN_QUOTED_POLICY and name.endswith(policy_heads()):
-        return "POLICY"
     if "的" in name:
         return None  # a clause (用最优的政策引人才), not a name
     if name.endswith(tuple(cues("end", "program"))):
@@ -224,8 +227,9 @@ class EntityFinder:
                     yield Span(doc, start, end, label="PLACE", kb_id=text, span_id=LEXICON)
                 else:
                     division = gaz.resolve(text)
+                    origin = LEXICON if text in self.full_names else SHORT
                     yield Span(doc, start, end, label="PLACE", kb_id=division.code if division else "",
-                               span_id=LEXICON)
+                               span_id=origin)
 
     def _is_place(self, doc: Doc, start: int, end: int) -> bool:
         """A gazetteer match that is a place here: short forms and two-character names only
@@ -254,7 +258,8 @@ class EntityFinder:
             before = text[max(0, doc[start].idx - CONTEXT_CHARS):doc[start].idx]
             after = text[doc[end - 1].idx + 1:doc[end - 1].idx + 1 + CONTEXT_CHARS]
             label = quoted_label(inner.text, before, after, self.known_programs)
-            found.append((start + 1, end - 1, label or ""))
+            introduced = any(cue in before for cue in cues("before", "program"))
+            found.append((start + 1, end - 1, (label or "") + ("+" if introduced and label else "")))
         yield from _label_quoted(doc, found)
 
     # -- head-final names -----------------------------------------------------------------
@@ -282,8 +287,8 @@ class EntityFinder:
                 if end is None:
                     break
                 yield Span(doc, start, end, label="PROGRAM", span_id=TRIGGER)
-                if end < len(doc) and doc[end].text == "、":
-                    start = end + 1  # 实施甲工程、乙工程
+                if end < len(doc) and doc[end].text in LIST_JOINERS:
+                    start = end + 1  # 实施甲工程、乙工程和丙行动
                 else:
                     break
 
@@ -303,6 +308,8 @@ def _label_quoted(doc: Doc, found: list[tuple[int, int, str]]) -> Iterator[Span]
     name, not the phrase around it; unlabelled phrases listed next to a program are programs
     too (“锦州工匠”“锦州名医”评选), and likewise organisations (“海城正发布”“海城组工”等公众号),
     as long as they could be names at all."""
+    introduced = {(s, e) for s, e, label in found if label.endswith("+")}
+    found = [(s, e, label.rstrip("+")) for s, e, label in found]
     nested = [(s, e) for s, e, label in found if label == "NESTED"]
     items = [(s, e, label) for s, e, label in found if label != "NESTED"
              and not any(s <= ns and ne <= e for ns, ne in nested)]
@@ -320,7 +327,8 @@ def _label_quoted(doc: Doc, found: list[tuple[int, int, str]]) -> Iterator[Span]
             if not label and len(labels) == 1 and usable_quoted(doc[start:end].text):
                 label = next(iter(labels))
             if label:
-                yield Span(doc, start, end, label=label, span_id=QUOTED)
+                origin = INTRODUCED if (start, end) in introduced else QUOTED
+                yield Span(doc, start, end, label=label, span_id=origin)
 
 
 def _adjacent(doc: Doc, previous_end: int, start: int) -> bool:
@@ -352,8 +360,13 @@ def _modifier(doc: Doc, i: int) -> bool:
     token = doc[i]
     if token.text in STOP_MODIFIERS:
         return False
-    if token.tag_ in MODIFIER_TAGS:
+    head = head_of(token.text)
+    if head is not None and head.label == "AGENCY" and head.needs != "alone":
+        return False  # another body's name ends here (市人社局|会同市财政局)
+    if token.tag_ in MODIFIER_TAGS or ORDINAL.match(token.text):
         return True
+    if token.tag_ == "a" and len(token.text) == 1:
+        return True  # 新 in 新材料科技有限公司
     # one-character words next to each other are an unknown name (腾/鳌 in 腾鳌经济开发区)
     return _single(doc, i) and (_single(doc, i - 1) or _single(doc, i + 1))
 
@@ -362,6 +375,7 @@ def _single(doc: Doc, i: int) -> bool:
     return 0 <= i < len(doc) and len(doc[i].text) == 1 and doc[i].tag_ not in FUNCTION_TAGS
 
 
+ORDINAL = re.compile(r"^第[一二三四五六七八九十0-9]+$")  # 第二人民医院
 FUNCTION_TAGS = frozenset({"x", "uj", "ul", "uz", "ug", "uv", "ud", "u", "p", "c", "m", "r", "y"})
 STOP_MODIFIERS = frozenset({"各", "全", "本", "该", "等", "有关", "相关", "其他", "所属", "下属", "全市",
                             "全省", "全县", "全区", "我市", "我省", "各级", "重点", "主要"})
@@ -413,19 +427,21 @@ def _program_end(doc: Doc, start: int) -> int | None:
 
 def _listed_spans(doc: Doc, verb: int) -> Iterator[Span]:
     """Honours listed after 评选 (评选锦州工匠、锦州名医、…): the items that start with a
-    place name, up to the end of the list."""
+    place name, up to the end of the list; an item ends before 等 or 各 (九江名医各10名)."""
     start = verb + 1
     while start < len(doc):
-        end = start
-        while end < len(doc) and doc[end].text not in ("、", "等", "，", ",", "。", "；") \
-                and doc[end].tag_ != "x" and end - start < MAX_LISTED_CHARS:
+        end, chars = start, 0
+        while end < len(doc) and doc[end].text not in LIST_END and doc[end].tag_ not in ("x", "m"):
+            chars += len(doc[end].text)
             end += 1
-        item = doc[start:end]
-        if end > start + 1 and doc[start].tag_ == "ns" and len(item.text) <= MAX_LISTED_CHARS:
+        if end > start + 1 and doc[start].tag_ == "ns" and chars <= MAX_LISTED_CHARS:
             yield Span(doc, start, end, label="PROGRAM", span_id=LISTED)
-        if end >= len(doc) or doc[end].text != "、":
+        if end >= len(doc) or doc[end].text not in LIST_JOINERS:
             return
         start = end + 1
+
+
+LIST_END = frozenset({"、", "和", "及", "以及", "等", "各", "，", ",", "。", "；"})
 
 
 def _dedupe(spans: list[Span]) -> list[Span]:
@@ -437,7 +453,8 @@ def _dedupe(spans: list[Span]) -> list[Span]:
       are part of it (“中国高新区人力资本创新示范区”);
     * among agencies and organisations, and among programs, the longest wins (沈阳农业大学
       inside 沈阳农业大学海城基地 is part of the name, not a mention of its own);
-    * a place stays a place inside any name.
+    * a place stays a place inside any name (a short form of another province's place
+      inside a name is dropped later, when the province is known: policy_miner/extract/names.py).
     """
     unique = list({(s.start, s.end, s.label_): s for s in spans}.values())
 
@@ -449,9 +466,11 @@ def _dedupe(spans: list[Span]) -> list[Span]:
         for other in unique:
             if not inside(span, other):
                 continue
-            if other.label_ == "POLICY" and span.id_ not in (LEXICON, TRIGGER):
+            if other.label_ == "POLICY" and span.id_ not in (LEXICON, TRIGGER, INTRODUCED):
                 return True
-            if other.label_ == "PROGRAM" and other.id_ == QUOTED and span.id_ == HEAD:
+            if span.id_ == SHORT and other.label_ == "PLACE" and other.id_ == LEXICON:
+                return True  # 庐山 inside 庐山市
+            if other.label_ == "PROGRAM" and other.id_ in (QUOTED, INTRODUCED) and span.id_ == HEAD:
                 return True
             family = {"AGENCY", "ORG"} if span.label_ in ("AGENCY", "ORG") else {span.label_}
             if span.label_ != "PLACE" and other.label_ in family and span.id_ != LEXICON:

@@ -51,10 +51,14 @@ class Gazetteer:
         """All full names, and all short forms that are not also a full name."""
         return set(self.full), set(self.short) - set(self.full)
 
+    def candidates(self, name: str) -> list[Division]:
+        """The divisions a name may mean: by full name, else by short form."""
+        return self.full.get(name) or self.short.get(name) or []
+
     def resolve(self, name: str, province: str | None = None) -> Division | None:
         """The division ``name`` most likely means: a full name before a short form, one in
         ``province`` (a province code) before others, a higher level before a lower one."""
-        candidates = self.full.get(name) or self.short.get(name) or []
+        candidates = self.candidates(name)
         if not candidates:
             return None
         return min(candidates, key=lambda d: (province is not None and d.province_code != province,
@@ -64,13 +68,16 @@ class Gazetteer:
         return self.by_code.get(division.province_code)
 
     def city_of(self, division: Division) -> Division | None:
-        """The city a division belongs to: itself if it is one, else its prefecture."""
+        """The city a division belongs to: itself if it is one, else its prefecture; a
+        municipality (重庆市) is its own districts' city."""
         if division.level == "province":
-            return None
+            return division if division.name.endswith("市") else None
         if division.is_city:
             return division
         parent = self.by_code.get(division.parent)
-        return parent if parent is not None and parent.is_city else None
+        if parent is not None and (parent.is_city or parent.name.endswith("市")):
+            return parent
+        return None
 
     def short_name(self, division: Division) -> str:
         """The form used before a zone name (锦州高新区): the short form, else the full name."""

@@ -28,6 +28,7 @@ ENCLOSED_TITLE = re.compile(r"关于印发\s*《(?P<title>[^》]+)》")
 NEWSPAPER = re.compile(r"^(?P<name>[\u4e00-\u9fff]{2,12}?(?:日报|晚报|早报|时报|新闻网|报))\s*(?:19|20)[0-9]{2}年")
 SOURCE = re.compile(r"^(?:来源|稿件来源|信息来源)[：:]\s*(?P<name>[^\s，,。]{2,20})")
 LETTERHEAD = "文件"
+DOC_NUMBER = re.compile(r"[〔\[][0-9]{4}[〕\]][0-9]+号\s*$")
 
 
 @functools.lru_cache(maxsize=None)
@@ -46,13 +47,19 @@ def find_title(text: str) -> str | None:
     lines = _lines(text)
     if not lines:
         return None
-    index = next((i for i, line in enumerate(lines)
-                  if line.startswith("#") and not _plain(line).endswith(LETTERHEAD)), 0)
+    index = next((i for i, line in enumerate(lines) if line.startswith("#") and _titleish(line)),
+                 next((i for i, line in enumerate(lines) if _titleish(line)), 0))
     title = _plain(lines[index])
     if index + 1 < len(lines) and SUBTITLE.match(_plain(lines[index + 1])):
         title += "——" + SUBTITLE.sub("", _plain(lines[index + 1]))
     enclosed = ENCLOSED_TITLE.search(title)
     return enclosed.group("title").strip() if enclosed else title
+
+
+def _titleish(line: str) -> bool:
+    """Not a letterhead (…文件), a document number (…〔2023〕5号) or a newspaper's date line."""
+    plain = _plain(line)
+    return not (plain.endswith(LETTERHEAD) or DOC_NUMBER.search(plain) or NEWSPAPER.match(plain))
 
 
 def _plain(line: str) -> str:
@@ -100,10 +107,18 @@ def find_issuer(text: str) -> str | None:
 def find_jurisdiction(doc: Doc, title: str | None, issuer: str | None) -> Jurisdiction:
     """The city and province a document is about: a city named in the title, else in the
     issuer, else the city the document names most often; the province is the city's, else
-    the province named most often. A county or district counts for its city."""
+    the province named most often. A county or district counts for its city.
+
+    A name several divisions share (鼓楼区 is in Nanjing and in Fuzhou) is read in the province
+    the unambiguous names point to."""
     gaz = gazetteer()
-    places = [(span.start_char, gaz.by_code[span.kb_id_]) for span in doc.spans.get(SPANS_KEY, [])
-              if span.label_ == "PLACE" and span.kb_id_ in gaz.by_code]
+    mentions = [(span.start_char, span.text) for span in doc.spans.get(SPANS_KEY, [])
+                if span.label_ == "PLACE" and span.kb_id_ in gaz.by_code]
+    votes = Counter(gaz.candidates(name)[0].province_code for _, name in mentions
+                    if len({d.province_code for d in gaz.candidates(name)}) == 1)
+    home = votes.most_common(1)[0][0] if votes else None
+    places = [(start, division) for start, name in mentions
+              if (division := gaz.resolve(name, home)) is not None]
     cities = [(start, city) for start, city in ((s, gaz.city_of(p)) for s, p in places) if city]
     text = doc.text
     named = [city for part in _parts(title) + _parts(issuer)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span
 
 from ..records import Entity
-from .entities import SPANS_KEY, VERSION, head_of
+from .entities import SHORT, SPANS_KEY, VERSION, head_of
 from .gazetteer import Division, gazetteer
 
 QUOTES = re.compile(r"[《》〈〉“”‘’「」\"'\s]")
@@ -81,6 +81,18 @@ def _qualified(text: str, where: Jurisdiction, bare: bool) -> str:
 
 def entity_records(doc: Doc, doc_id: str, where: Jurisdiction) -> list[Entity]:
     """Entity records of a processed document, in text order."""
+    spans = list(doc.spans.get(SPANS_KEY, []))
     return [Entity(doc=doc_id, start=span.start_char, end=span.end_char, text=span.text,
                    label=span.label_, name=canonical_name(span, where))
-            for span in doc.spans.get(SPANS_KEY, [])]
+            for span in spans if not _foreign_short_form(span, spans, where)]
+
+
+def _foreign_short_form(span: Span, spans: list[Span], where: Jurisdiction) -> bool:
+    """A short place name inside another name that, read in the document's province, is a
+    place elsewhere: 三江 in “三江英才” of a Sichuan text is not 三江侗族自治县 (Guangxi)."""
+    if span.id_ != SHORT or where.province is None:
+        return False
+    if not any(o.label_ != "PLACE" and o.start <= span.start and span.end <= o.end for o in spans):
+        return False
+    division = gazetteer().resolve(span.text, where.province.code)
+    return division is None or division.province_code != where.province.code
