@@ -15,6 +15,7 @@ QUANTITY_KINDS = ("money", "people", "count", "percent", "measure", "date", "dur
 BOUNDS = ("exact", "max", "min", "approx")
 MODALITIES = ("target", "incentive", "achieved", "requirement", "other")
 WHEN_ROLES = ("deadline", "as_of", "since", "during", "point")
+ENTITY_LABELS = ("PROGRAM", "POLICY", "AGENCY", "ORG", "PLACE")
 
 
 @dataclass
@@ -49,6 +50,19 @@ class Quantity:
 
 
 @dataclass
+class Entity:
+    """One entity mention (SPEC section 2); ``name`` is its canonical form."""
+
+    doc: str
+    start: int
+    end: int
+    text: str
+    label: str
+    name: str
+    type: str = "entity"
+
+
+@dataclass
 class DocumentMeta:
     """Document metadata (SPEC section 3) plus provenance of the source file."""
 
@@ -78,16 +92,3 @@ def quantity_from_dict(data: dict[str, Any]) -> Quantity:
     if kwargs.get("when") is not None:
         kwargs["when"] = When(**kwargs["when"])
     return Quantity(**kwargs)
-
-
-@dataclass
-class Entity:
-    """One entity mention (SPEC section 2); ``name`` is its canonical form."""
-
-    doc: str
-    start: int
-    end: int
-    text: str
-    label: str
-    name: str
-    type: str = "entity"

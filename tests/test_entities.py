@@ -19,9 +19,10 @@ from policy_miner.extract.entities import is_generic, quoted_label, usable_quote
 from policy_miner.extract.gazetteer import gazetteer
 from policy_miner.extract.names import Jurisdiction, _qualified
 from policy_miner.pipeline import Extractor
+from policy_miner.records import ENTITY_LABELS
 
 CASES_FILE = Path(__file__).parent / "cases" / "entities.jsonl"
-LABELS = {"PROGRAM", "POLICY", "AGENCY", "ORG", "PLACE"}
+LABELS = set(ENTITY_LABELS)
 
 
 def _load_cases() -> list[Any]:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from policy_miner.evaluate import score
+from policy_miner.records import ENTITY_LABELS
 
 from .conftest import GOLD
 
@@ -17,7 +18,6 @@ QUANTITY_FLOORS = {"f1": 0.997, "value_acc": 0.999, "unit_acc": 0.999, "bound_ac
                    "per_acc": 0.997, "modality_acc": 0.915}
 ENTITY_FLOOR = 0.80
 LABEL_FLOOR = 0.70
-ENTITY_LABELS = ("PROGRAM", "POLICY", "AGENCY", "ORG", "PLACE")
 
 
 @pytest.fixture(scope="module")

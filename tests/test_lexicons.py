@@ -8,7 +8,7 @@ from collections import defaultdict
 import pytest
 
 from policy_miner.lexicons import lexicon_dir, read_rows
-from policy_miner.records import BOUNDS, MODALITIES, QUANTITY_KINDS, WHEN_ROLES
+from policy_miner.records import BOUNDS, ENTITY_LABELS, MODALITIES, QUANTITY_KINDS, WHEN_ROLES
 
 PER_VALUES = {"person", "month", "year", "project", "team", "enterprise", "household", "item", "time"}
 UNIT_KINDS = set(QUANTITY_KINDS) | {"time"}
@@ -49,16 +49,15 @@ def test_non_mention_patterns_compile() -> None:
         re.compile(pattern)
 
 
-ENTITY_LABELS = {"PROGRAM", "POLICY", "AGENCY", "ORG", "PLACE"}
 HEAD_NEEDS = {"proper", "jurisdiction", "alone", "org", "trigger"}
 CUE_PLACES = {"before", "after", "end", "list"}
 CUE_EFFECTS = {"program", "not", "org", "qualifier"}
 
 
 @pytest.mark.parametrize("name, column, allowed", [
-    ("entity_heads.tsv", 1, ENTITY_LABELS),
+    ("entity_heads.tsv", 1, set(ENTITY_LABELS)),
     ("entity_heads.tsv", 2, HEAD_NEEDS),
-    ("entity_aliases.tsv", 1, ENTITY_LABELS),
+    ("entity_aliases.tsv", 1, set(ENTITY_LABELS)),
     ("program_cues.tsv", 1, CUE_PLACES),
     ("program_cues.tsv", 2, CUE_EFFECTS),
 ])

@@ -32,7 +32,6 @@ from .filters import body_end
 from .gazetteer import gazetteer
 
 SPANS_KEY = "entities"
-ENTITY_LABELS = ("PROGRAM", "POLICY", "AGENCY", "ORG", "PLACE")
 COMPONENT = "policy_entities"
 
 # jieba flags of words that may stand inside a name before its head.
@@ -48,7 +47,6 @@ NUMERAL_START = re.compile(r"^[一二两三四五六七八九十百千万双]")
 QUOTE_PAIRS = (("《", "》"), ("“", "”"), ("‘", "’"), ("「", "」"), ("〈", "〉"))
 CLAUSE_PUNCT = re.compile(r"[，。！？；：,!?;:]")
 MAX_QUOTED_CHARS = 20
-MAX_QUOTED_POLICY_CHARS = 60
 MIN_QUOTED_POLICY = 8  # “科技人才引进计划实施方案” is a title; “科科讲政策” is a campaign
 VERSION = re.compile(r"\s*[0-9.]+\s*版.*$")  # “钢都英才计划 2.0 版政策” names 钢都英才计划
 CONTEXT_CHARS = 4  # characters around quotes where cues count (深入实施“…”, “…”等公众号)
