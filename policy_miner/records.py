@@ -29,7 +29,11 @@ class When:
 
 @dataclass
 class Quantity:
-    """One quantity mention; ``text == document_text[start:end]`` always holds."""
+    """One quantity mention; ``text == document_text[start:end]`` always holds.
+
+    ``sentence`` is the source sentence, which starts at ``sentence_start`` in the document,
+    so the graph and exports can quote and locate it without the raw text.
+    """
 
     doc: str
     start: int
@@ -46,6 +50,7 @@ class Quantity:
     when: When | None = None
     program: str | None = None
     sentence: str = ""
+    sentence_start: int = 0
     type: str = "quantity"
 
 
@@ -59,6 +64,8 @@ class Entity:
     text: str
     label: str
     name: str
+    sentence: str = ""
+    sentence_start: int = 0
     type: str = "entity"
 
 

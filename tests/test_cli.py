@@ -31,9 +31,14 @@ def test_extract_sample_corpus(tmp_path: Path) -> None:
     texts = {p.stem: p.read_text(encoding="utf-8-sig") for p in CORPUS.glob("*.txt")}
     records = _jsonl(tmp_path / "quantities.jsonl")
     assert records and report["summary"]["quantities"] == len(records)
-    for record in records:
-        assert texts[record["doc"]][record["start"]:record["end"]] == record["text"]
-        assert record["sentence"] and record["text"] in record["sentence"]
+    entities = _jsonl(tmp_path / "entities.jsonl")
+    assert entities and report["summary"]["entities"] == len(entities)
+    for record in records + entities:
+        text = texts[record["doc"]]
+        assert text[record["start"]:record["end"]] == record["text"]
+        sentence_start = record["sentence_start"]
+        assert text[sentence_start:sentence_start + len(record["sentence"])] == record["sentence"]
+        assert sentence_start <= record["start"] < sentence_start + len(record["sentence"])
     documents = _jsonl(tmp_path / "documents.jsonl")
     assert sorted(d["doc"] for d in documents) == sorted(texts)
     assert "5 processed" in result.output

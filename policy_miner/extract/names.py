@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
 
+from ..nlp import SentenceIndex
 from ..records import Entity
 from .entities import SHORT, SPANS_KEY, VERSION, head_of
 from .gazetteer import Division, gazetteer
@@ -80,11 +81,18 @@ def _qualified(text: str, where: Jurisdiction, bare: bool) -> str:
 
 
 def entity_records(doc: Doc, doc_id: str, where: Jurisdiction) -> list[Entity]:
-    """Entity records of a processed document, in text order."""
+    """Entity records of a processed document, in text order, each with its sentence."""
     spans = list(doc.spans.get(SPANS_KEY, []))
-    return [Entity(doc=doc_id, start=span.start_char, end=span.end_char, text=span.text,
-                   label=span.label_, name=canonical_name(span, where))
-            for span in spans if not _foreign_short_form(span, spans, where)]
+    sentences = SentenceIndex.of(doc)
+    records = []
+    for span in spans:
+        if _foreign_short_form(span, spans, where):
+            continue
+        sentence_start, sentence = sentences.sentence(span.start_char)
+        records.append(Entity(doc=doc_id, start=span.start_char, end=span.end_char, text=span.text,
+                              label=span.label_, name=canonical_name(span, where),
+                              sentence=sentence, sentence_start=sentence_start))
+    return records
 
 
 def _foreign_short_form(span: Span, spans: list[Span], where: Jurisdiction) -> bool:

@@ -15,7 +15,7 @@ from typing import Sequence
 
 from spacy.tokens import Doc
 
-from ..nlp import sentence_spans
+from ..nlp import SentenceIndex
 from ..normalize.dates import parse_date, relative_year
 from ..normalize.durations import parse_duration
 from ..normalize.numbers import parse_number, parse_range_words, to_json_number
@@ -282,24 +282,6 @@ class TokenIndex:
         return [(text, tag) for _, text, tag in self.tokens[i:i + count]]
 
 
-class SentenceIndex:
-    """Sentence lookup by character offset."""
-
-    def __init__(self, text: str, spans: Sequence[tuple[int, int]]):
-        self.text = text
-        self.spans = sorted(spans) or [(0, len(text))]
-        self.starts = [s for s, _ in self.spans]
-
-    def around(self, start: int) -> tuple[int, int]:
-        i = max(bisect.bisect_right(self.starts, start) - 1, 0)
-        lo, hi = self.spans[i]
-        if not lo <= start < hi:
-            lo = self.text.rfind("\n", 0, start) + 1
-            end = self.text.find("\n", start)
-            hi = end if end >= 0 else len(self.text)
-        return lo, hi
-
-
 def _when(text: str, cand: Candidate, lo: int, clause_lo: int, dates: list[Candidate],
           ref_year: int | None) -> When | None:
     """The time a quantity belongs to: the nearest dated or time-word cue before it."""
@@ -433,7 +415,7 @@ class _DocumentContext:
     def __init__(self, doc: Doc, tokens: TokenIndex, candidates: list[Candidate], doc_type: str | None,
                  ref_year: int | None, entities: Sequence[Entity] = ()):
         self.text = doc.text
-        self.sentences = SentenceIndex(self.text, sentence_spans(doc))
+        self.sentences = SentenceIndex.of(doc)
         self.words = context.WordBoundaries([(t.idx, t.idx + len(t.text)) for t in doc])
         self.tokens = tokens
         sections = context.section_modalities(self.text)
@@ -485,11 +467,12 @@ def _record(cand: Candidate, ctx: _DocumentContext, carry: _Carry, doc_id: str) 
     program = (ctx.programs.around(cand.start, cand.end, lo, clause_lo, clause_hi)
                if cand.kind != "date" else None)
     subject = cand.subject or _subject(cand, ctx.tokens, clause_lo, clause_hi) or program or ""
+    sentence_start, sentence = ctx.sentences.sentence(cand.start)
     return Quantity(
         doc=doc_id, start=cand.start, end=cand.end, text=text[cand.start:cand.end],
         kind=cand.kind, value=cand.value, value_max=cand.value_max, unit=cand.unit,
         bound=bound or "exact", per=per, modality=modality,
-        subject=subject, when=when, program=program, sentence=text[lo:hi].strip())
+        subject=subject, when=when, program=program, sentence=sentence, sentence_start=sentence_start)
 
 
 def extract_quantities(doc: Doc, doc_id: str, doc_type: str | None = None,

@@ -16,12 +16,13 @@ from spacy.language import Language
 
 from policy_miner.lexicons import read_rows
 from policy_miner.nlp.segmenters import JiebaSegmenter, PkusegSegmenter
-from policy_miner.nlp.sentences import SENTENCIZER, sentence_boundaries, sentence_spans
+from policy_miner.nlp.sentences import SENTENCIZER, SentenceIndex, sentence_boundaries, sentence_spans
 from policy_miner.nlp.tokenizer import SegmentingTokenizer, to_upos
 
 __all__ = [
     "SEGMENTERS",
     "SENTENCIZER",
+    "SentenceIndex",
     "build_pipeline",
     "load_user_words",
     "sentence_boundaries",

@@ -7,6 +7,9 @@ document. The scan is one linear pass over the characters.
 """
 from __future__ import annotations
 
+import bisect
+from collections.abc import Sequence
+
 import numpy
 from spacy.attrs import SENT_START
 from spacy.language import Language
@@ -85,3 +88,37 @@ def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
             start = sent.start_char + (len(text) - len(text.lstrip()))
             spans.append((start, start + len(stripped)))
     return spans
+
+
+class SentenceIndex:
+    """Sentence lookup by character offset, for records that quote their source sentence.
+
+    Text outside every sentence span (a stray line) falls back to its own line, so every
+    offset has a sentence.
+    """
+
+    def __init__(self, text: str, spans: Sequence[tuple[int, int]]):
+        self.text = text
+        self.spans = sorted(spans) or [(0, len(text))]
+        self.starts = [s for s, _ in self.spans]
+
+    @classmethod
+    def of(cls, doc: Doc) -> "SentenceIndex":
+        """The index of a processed document's sentences."""
+        return cls(doc.text, sentence_spans(doc))
+
+    def around(self, start: int) -> tuple[int, int]:
+        """``(lo, hi)`` of the sentence holding offset ``start``."""
+        i = max(bisect.bisect_right(self.starts, start) - 1, 0)
+        lo, hi = self.spans[i]
+        if not lo <= start < hi:
+            lo = self.text.rfind("\n", 0, start) + 1
+            end = self.text.find("\n", start)
+            hi = end if end >= 0 else len(self.text)
+        return lo, hi
+
+    def sentence(self, start: int) -> tuple[int, str]:
+        """The start offset and the whitespace-trimmed text of the sentence holding ``start``."""
+        lo, hi = self.around(start)
+        raw = self.text[lo:hi]
+        return lo + len(raw) - len(raw.lstrip()), raw.strip()
