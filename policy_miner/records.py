@@ -92,10 +92,19 @@ def to_dict(record: Any) -> dict[str, Any]:
     return asdict(record)
 
 
-def quantity_from_dict(data: dict[str, Any]) -> Quantity:
-    """Rebuild a :class:`Quantity` from its JSON form (unknown keys are ignored)."""
-    names = {f.name for f in fields(Quantity)}
+RECORD_TYPES: dict[str, type] = {"quantity": Quantity, "entity": Entity, "document": DocumentMeta}
+"""Record classes by their ``type`` field."""
+
+OUTPUT_FILES = {"quantity": "quantities.jsonl", "entity": "entities.jsonl", "document": "documents.jsonl"}
+"""The JSON Lines file of each record type in an output folder."""
+
+
+def from_dict(data: dict[str, Any]) -> Quantity | Entity | DocumentMeta:
+    """Rebuild a record from its JSON form, by its ``type`` (unknown keys are ignored, so
+    outputs of an older or newer version still load)."""
+    cls = RECORD_TYPES[data.get("type", "")]
+    names = {f.name for f in fields(cls)}
     kwargs = {k: v for k, v in data.items() if k in names}
     if kwargs.get("when") is not None:
         kwargs["when"] = When(**kwargs["when"])
-    return Quantity(**kwargs)
+    return cls(**kwargs)
