@@ -53,3 +53,63 @@ def evaluate(gold_dir: str, out_dir: str, errors: int, entity_errors: int, as_js
         click.echo(json.dumps({k: v for k, v in result.items() if k != "errors"}, ensure_ascii=False, indent=1))
     else:
         click.echo(format_report(result, errors=errors, entity_errors=entity_errors))
+
+
+@main.command()
+@click.argument("out_dir", type=click.Path(exists=True, file_okay=False))
+@click.option("--format", "formats", multiple=True, default=("csv",), show_default=True,
+              type=click.Choice(["csv", "parquet", "xlsx", "json"]),
+              help="Table format; repeat for several (xlsx: one workbook, one sheet per record type).")
+@click.option("--to", "to_dir", type=click.Path(file_okay=False), help="Folder for the tables [default: OUT_DIR/export].")
+def export(out_dir: str, formats: tuple[str, ...], to_dir: str | None) -> None:
+    """Export the records of OUT_DIR (an `extract` output folder) as flat tables, one per record type."""
+    from pathlib import Path
+
+    from .export import export_outputs
+    from .io import OutputError
+
+    try:
+        written = export_outputs(out_dir, to_dir or Path(out_dir) / "export", formats)
+    except OutputError as error:
+        raise click.ClickException(str(error)) from error
+    for path in written:
+        click.echo(f"wrote {path}")
+
+
+@main.command()
+@click.argument("out_dir", type=click.Path(exists=True, file_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["graphml", "gexf", "json"]),
+              help="Write the graph in this format (default graphml, unless a query is asked).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Graph file to write (default OUT_DIR/graph.<format>).")
+@click.option("--top", type=click.Choice(["programs", "policies", "agencies", "orgs", "places"]),
+              help="Rank nodes of a kind by cities, documents and mentions.")
+@click.option("--neighbours", "--neighbors", "name", help="List what is linked to the node NAME, with evidence.")
+@click.option("--limit", default=10, show_default=True, help="Rows of --top; links of --neighbours.")
+@click.option("--evidence", default=2, show_default=True, help="Evidence sentences shown per link.")
+def graph(out_dir: str, fmt: str | None, output: str | None, top: str | None, name: str | None,
+          limit: int, evidence: int) -> None:
+    """Link the records of OUT_DIR into a graph of documents, places, programs, policies,
+    agencies, organisations and commitments; write it (GraphML, GEXF, JSON) or query it."""
+    from pathlib import Path
+
+    from . import graph as policy_graph
+    from .graph import report
+    from .io import OutputError, read_outputs
+
+    try:
+        built = policy_graph.build_graph(read_outputs(out_dir))
+    except OutputError as error:
+        raise click.ClickException(str(error)) from error
+    if fmt or output or not (top or name):
+        fmt = fmt or "graphml"
+        path = policy_graph.write_graph(built, output or Path(out_dir) / f"graph{policy_graph.FORMATS[fmt]}", fmt)
+        click.echo(f"wrote {path}: {report.summary(built)}", err=True)
+    if top:
+        click.echo(report.format_top(policy_graph.top(built, top, limit)))
+    if name:
+        try:
+            nodes = policy_graph.find_nodes(built, name)
+        except policy_graph.NodeNotFound as error:
+            raise click.ClickException(str(error)) from error
+        click.echo(report.format_neighbours(built, nodes, limit, evidence))
