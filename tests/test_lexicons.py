@@ -85,3 +85,14 @@ def test_division_table_is_a_tree() -> None:
     for code, name, level, parent, *_ in rows:
         assert (parent == "") == (level == "province"), name
         assert level == "province" or parent in levels, f"{name}: parent {parent} missing"
+
+
+def test_relation_cues_name_known_labels_once() -> None:
+    seen: dict[tuple[str, str, str], str] = {}
+    for cue, sources, targets, relation in read_rows("relation_cues.tsv"):
+        assert set(sources.split("|")) <= set(ENTITY_LABELS) and set(targets.split("|")) <= set(ENTITY_LABELS)
+        assert re.fullmatch(r"[a-z_]+", relation), f"relation {relation!r} must be one lower-case word"
+        for source in sources.split("|"):
+            for target in targets.split("|"):
+                key = (cue, source, target)
+                assert seen.setdefault(key, relation) == relation, f"{key} has two relations"

@@ -29,6 +29,9 @@ COMMITMENT_MODALITIES = frozenset({"target", "incentive"})
 """A quantity is a commitment when it promises (a target or an incentive) or is stated for a
 program; dates are never commitments."""
 MAX_EVIDENCE = 10
+ACTIVE_LABELS = frozenset({"PROGRAM", "POLICY"})
+"""Programs and policies are ``active_in`` the city (else province) of each document naming
+them: that is how a corpus says which cities have which programs."""
 MIN_PROGRAM_NAME = 4
 """Shortest program name looked for inside policy titles (2-3 characters match by chance)."""
 TITLE_CUE = "《》"
@@ -167,7 +170,7 @@ class _Builder:
         evidence = _evidence(entity.doc, [entity])
         self.edge(node_id, document_id(entity.doc), "mentioned_in", entity.doc, evidence)
         where = meta.city or meta.province if meta is not None else None
-        if entity.label == "PROGRAM" and where:
+        if entity.label in ACTIVE_LABELS and where:
             self.edge(node_id, self.place_node(where, meta), "active_in", entity.doc, evidence)
 
     def add_issuer(self, meta: DocumentMeta) -> None:
