@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from policy_miner.io import atomic_open, atomic_write_text
+from policy_miner.io import atomic_open, atomic_path, atomic_write_text
 
 
 def test_write_text_creates_utf8_with_lf(tmp_path: Path) -> None:
@@ -58,3 +58,25 @@ def test_mode_is_not_private(tmp_path: Path) -> None:
     target.chmod(0o644)
     atomic_write_text(target, "new")
     assert target.stat().st_mode & 0o777 == 0o644
+
+
+def test_atomic_path_replaces_on_success(tmp_path: Path) -> None:
+    target = tmp_path / "table.xlsx"
+    target.write_bytes(b"old")
+    with atomic_path(target) as tmp:
+        assert tmp.parent == tmp_path and tmp.suffix == ".xlsx"  # writers may pick the format by suffix
+        tmp.write_bytes(b"\x00new")
+        assert target.read_bytes() == b"old"
+    assert target.read_bytes() == b"\x00new"
+    assert [p.name for p in tmp_path.iterdir()] == ["table.xlsx"]
+
+
+def test_atomic_path_error_keeps_old_file_and_removes_temp(tmp_path: Path) -> None:
+    target = tmp_path / "table.parquet"
+    target.write_bytes(b"old")
+    with pytest.raises(RuntimeError):
+        with atomic_path(target) as tmp:
+            tmp.write_bytes(b"half")
+            raise RuntimeError("boom")
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["table.parquet"]

@@ -16,25 +16,39 @@ from typing import TextIO
 
 
 @contextmanager
+def atomic_path(path: str | Path) -> Iterator[Path]:
+    """Yield a temporary file path in ``path``'s folder that becomes ``path`` on success.
+
+    For writers that want a path rather than a handle (pandas' parquet and xlsx writers).
+    The temporary name keeps ``path``'s suffix, because some writers pick the format from it.
+    If the ``with`` body raises, the temporary file is deleted, ``path`` is left as it was,
+    and the exception propagates.
+    """
+    target = Path(path)
+    fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=f".tmp{target.suffix}")
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        # mkstemp makes the file private (0600); give it the mode a plain open() would.
+        os.chmod(tmp, target.stat().st_mode & 0o7777 if target.exists() else _default_mode())
+        yield tmp
+        with tmp.open("rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+@contextmanager
 def atomic_open(path: str | Path) -> Iterator[TextIO]:
     """Yield a UTF-8 text handle (``\\n`` line endings) that becomes ``path`` on success.
 
     If the ``with`` body raises, the temporary file is deleted, ``path`` is left as it was,
     and the exception propagates.
     """
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        # mkstemp makes the file private (0600); give it the mode a plain open() would.
-        os.chmod(tmp, target.stat().st_mode & 0o7777 if target.exists() else _default_mode())
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_path(path) as tmp, tmp.open("w", encoding="utf-8", newline="\n") as handle:
+        yield handle
 
 
 def _default_mode() -> int:
