@@ -30,6 +30,23 @@ def format_top(rows: list[Ranked]) -> str:
     return "\n".join(lines)
 
 
+def describe(graph: nx.MultiDiGraph, node: str) -> str:
+    """A node as one phrase; a commitment with its normalised value: ``30万元 (commitment:
+    300000 CNY per person, max, incentive)``."""
+    data = graph.nodes[node]
+    if data["kind"] != "commitment":
+        return f"{data['name']} ({data['kind']})"
+    value = data.get("value", data.get("value_text"))
+    amount = f"{value:g}" if isinstance(value, float) else str(value)
+    if "value_max" in data:
+        amount += f"-{data['value_max']:g}"
+    parts = [" ".join(filter(None, [amount, data.get("unit")]))]
+    if data.get("per"):
+        parts[0] += f" per {data['per']}"
+    parts += [data[key] for key in ("bound", "modality") if data.get(key) and data[key] != "exact"]
+    return f"{data['name']} (commitment: {', '.join(parts)})"
+
+
 def _clip(sentence: str) -> str:
     return sentence if len(sentence) <= SENTENCE_WIDTH else sentence[:SENTENCE_WIDTH - 1] + "…"
 
@@ -43,7 +60,7 @@ def format_neighbours(graph: nx.MultiDiGraph, nodes: list[str], limit: int, evid
                      f"in {data.get('documents', 0)} documents")
         links = neighbours(graph, node)
         for link in links[:limit]:
-            lines.append(f"  {ARROWS[link.direction]} {link.relation} {link.other_name} ({link.other_kind}): "
+            lines.append(f"  {ARROWS[link.direction]} {link.relation} {describe(graph, link.other)}: "
                          f"{link.documents} documents, {link.mentions} mentions")
             for item in link.evidence[:evidence]:
                 where = f"{item['doc']}:{item['start']}-{item['end']}" if "start" in item else item["doc"]
