@@ -113,3 +113,38 @@ def graph(out_dir: str, fmt: str | None, output: str | None, top: str | None, na
         except policy_graph.NodeNotFound as error:
             raise click.ClickException(str(error)) from error
         click.echo(report.format_neighbours(built, nodes, limit, evidence))
+
+
+@main.command()
+@click.argument("out_dir", type=click.Path(exists=True, file_okay=False))
+@click.option("--by", type=click.Choice(["city", "province", "doc"]), default="city", show_default=True,
+              help="What to compare: the columns of the tables.")
+@click.option("--to", "to_dir", type=click.Path(file_okay=False),
+              help="Folder for the tables and report.html (default OUT_DIR/compare).")
+def compare(out_dir: str, by: str, to_dir: str | None) -> None:
+    """Compare policy tools and commitments across cities, provinces or documents of OUT_DIR;
+    write CSV, XLSX and a self-contained HTML report."""
+    from pathlib import Path
+
+    from .compare import compare_outputs, tool_wide, wide
+    from .io import OutputError
+
+    try:
+        result = compare_outputs(out_dir, to_dir or Path(out_dir) / "compare", by)
+    except OutputError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"policy tools (clauses, share of tool clauses) by {by}:\n{tool_wide(result.tools, by).to_string()}\n")
+    click.echo(f"commitments by {by}:\n{wide(result.commitments, by, 'theme', 'cell').T.to_string()}\n")
+    for path in result.written:
+        click.echo(f"wrote {path}", err=True)
+
+
+@main.command("evaluate-tools")
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+def evaluate_tools(as_json: bool) -> None:
+    """Score the policy-tool classifier on the held-out split of the labelled clause set
+    (trained on the rest; never scored on its training data)."""
+    from .tools import evaluate_tools as run, format_tool_scores
+
+    result = run()
+    click.echo(json.dumps(result, ensure_ascii=False, indent=1) if as_json else format_tool_scores(result))

@@ -9,19 +9,25 @@ import functools
 import sys
 from pathlib import Path
 
-_CANDIDATES = (
-    Path(__file__).resolve().parent.parent / "lexicons",  # source checkout / editable install
-    Path(sys.prefix) / "share" / "policy-miner" / "lexicons",  # regular install (data_files)
-)
+_REPO = Path(__file__).resolve().parent.parent
+_SHARE = Path(sys.prefix) / "share" / "policy-miner"
 
 
 @functools.lru_cache(maxsize=None)
-def lexicon_dir() -> Path:
-    """The lexicon folder: the repository's ``lexicons/`` or the installed copy."""
-    for candidate in _CANDIDATES:
+def data_dir(repo_path: str) -> Path:
+    """A data folder of the repository (``lexicons``, ``datasets/policy_tools``), from a source
+    checkout or editable install, else from its installed copy under ``share/policy-miner/``
+    (``setup.cfg`` ``data_files`` put it there under its last path component)."""
+    candidates = (_REPO / repo_path, _SHARE / Path(repo_path).name)
+    for candidate in candidates:
         if candidate.is_dir():
             return candidate
-    raise FileNotFoundError("policy-miner lexicons not found in: " + ", ".join(map(str, _CANDIDATES)))
+    raise FileNotFoundError(f"policy-miner data {repo_path!r} not found in: " + ", ".join(map(str, candidates)))
+
+
+def lexicon_dir() -> Path:
+    """The lexicon folder: the repository's ``lexicons/`` or the installed copy."""
+    return data_dir("lexicons")
 
 
 def lexicon_path(name: str) -> Path:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import json
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
@@ -20,7 +21,8 @@ from .extract.names import entity_records
 from .extract.quantities import extract_quantities
 from .io import atomic_open, atomic_write_text
 from .nlp import build_pipeline
-from .records import DocumentMeta, Entity, Quantity, to_dict
+from .records import OUTPUT_FILES, Clause, DocumentMeta, Entity, Quantity, to_dict
+from .tools.clauses import tool_clauses
 
 
 @dataclass
@@ -30,6 +32,7 @@ class DocumentResult:
     meta: DocumentMeta
     quantities: list[Quantity]
     entities: list[Entity]
+    clauses: list[Clause] = field(default_factory=list)
 
 
 class Extractor:
@@ -45,7 +48,7 @@ class Extractor:
         meta, where = read_metadata(text, doc_id, doc)
         entities = entity_records(doc, doc_id, where)
         quantities = extract_quantities(doc, doc_id, meta.doc_type, reference_year(meta), entities)
-        return DocumentResult(meta, quantities, entities)
+        return DocumentResult(meta, quantities, entities, tool_clauses(doc, doc_id))
 
 
 @functools.lru_cache(maxsize=None)
@@ -66,6 +69,7 @@ class RunReport:
     files: list[dict[str, Any]] = field(default_factory=list)
     quantities: int = 0
     entities: int = 0
+    clauses: int = 0
     seconds: float = 0.0
 
     def count(self, status: str) -> int:
@@ -78,12 +82,14 @@ class RunReport:
     def summary(self) -> str:
         return (f"policy-miner: {len(self.files)} files: {self.count('processed')} processed, "
                 f"{self.count('skipped')} skipped, {self.failed} failed; "
-                f"{self.quantities} quantities, {self.entities} entities in {self.seconds:.1f}s")
+                f"{self.quantities} quantities, {self.entities} entities, {self.clauses} clauses "
+                f"in {self.seconds:.1f}s")
 
     def to_dict(self) -> dict[str, Any]:
         return {"summary": {"files": len(self.files), "processed": self.count("processed"),
                             "skipped": self.count("skipped"), "failed": self.failed,
-                            "quantities": self.quantities, "entities": self.entities, "seconds": round(self.seconds, 3)},
+                            "quantities": self.quantities, "entities": self.entities, "clauses": self.clauses,
+                            "seconds": round(self.seconds, 3)},
                 "files": self.files}
 
 
@@ -92,7 +98,8 @@ def _file_entry(source: SourceFile, status: str, reason: str | None,
     return {"path": str(source.path), "doc": source.doc_id, "status": status, "reason": reason,
             "format": source.format, "encoding": source.encoding,
             "quantities": len(result.quantities) if result else 0,
-            "entities": len(result.entities) if result else 0}
+            "entities": len(result.entities) if result else 0,
+            "clauses": len(result.clauses) if result else 0}
 
 
 def _json_line(record: Any) -> str:
@@ -101,13 +108,13 @@ def _json_line(record: Any) -> str:
 
 def run_corpus(paths: Sequence[str | Path], out_dir: str | Path, extractor: Extractor) -> RunReport:
     """Extract every document under ``paths`` into ``out_dir`` (quantities.jsonl,
-    entities.jsonl, documents.jsonl, report.json), each file written atomically."""
+    entities.jsonl, documents.jsonl, clauses.jsonl, report.json), each file written atomically."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     report = RunReport()
     began = time.perf_counter()
-    with atomic_open(out / "quantities.jsonl") as q_file, atomic_open(out / "documents.jsonl") as d_file, \
-            atomic_open(out / "entities.jsonl") as e_file:
+    with ExitStack() as stack:
+        files = {kind: stack.enter_context(atomic_open(out / name)) for kind, name in OUTPUT_FILES.items()}
         for source in iter_corpus(paths):
             if source.status != "processed" or source.text is None:
                 report.files.append(_file_entry(source, source.status, source.reason))
@@ -119,11 +126,13 @@ def run_corpus(paths: Sequence[str | Path], out_dir: str | Path, extractor: Extr
                 continue
             result.meta.source, result.meta.encoding = str(source.path), source.encoding
             result.meta.format = source.format
-            d_file.write(_json_line(result.meta))
-            q_file.writelines(_json_line(q) for q in result.quantities)
-            e_file.writelines(_json_line(e) for e in result.entities)
+            files["document"].write(_json_line(result.meta))
+            files["quantity"].writelines(_json_line(q) for q in result.quantities)
+            files["entity"].writelines(_json_line(e) for e in result.entities)
+            files["clause"].writelines(_json_line(c) for c in result.clauses)
             report.quantities += len(result.quantities)
             report.entities += len(result.entities)
+            report.clauses += len(result.clauses)
             report.files.append(_file_entry(source, "processed", None, result))
     report.seconds = time.perf_counter() - began
     atomic_write_text(out / "report.json", json.dumps(report.to_dict(), ensure_ascii=False, indent=1) + "\n")

@@ -16,6 +16,7 @@ BOUNDS = ("exact", "max", "min", "approx")
 MODALITIES = ("target", "incentive", "achieved", "requirement", "other")
 WHEN_ROLES = ("deadline", "as_of", "since", "during", "point")
 ENTITY_LABELS = ("PROGRAM", "POLICY", "AGENCY", "ORG", "PLACE")
+TOOL_CATEGORIES = ("supply", "environment", "demand", "none")
 
 
 @dataclass
@@ -87,19 +88,39 @@ class DocumentMeta:
     type: str = "document"
 
 
+@dataclass
+class Clause:
+    """One clause (sentence or list item) coded with a policy tool (``lexicons/policy_tool_scheme.tsv``).
+
+    ``category`` is supply, environment, demand or none; ``subcategory`` refines it;
+    ``confidence`` is the classifier's probability of that sub-category.
+    """
+
+    doc: str
+    start: int
+    end: int
+    text: str
+    category: str
+    subcategory: str
+    confidence: float
+    type: str = "clause"
+
+
 def to_dict(record: Any) -> dict[str, Any]:
     """A JSON-ready dict of a record (nested ``When`` included)."""
     return asdict(record)
 
 
-RECORD_TYPES: dict[str, type] = {"quantity": Quantity, "entity": Entity, "document": DocumentMeta}
+RECORD_TYPES: dict[str, type] = {"quantity": Quantity, "entity": Entity, "document": DocumentMeta,
+                                 "clause": Clause}
 """Record classes by their ``type`` field."""
 
-OUTPUT_FILES = {"quantity": "quantities.jsonl", "entity": "entities.jsonl", "document": "documents.jsonl"}
+OUTPUT_FILES = {"quantity": "quantities.jsonl", "entity": "entities.jsonl", "document": "documents.jsonl",
+                "clause": "clauses.jsonl"}
 """The JSON Lines file of each record type in an output folder."""
 
 
-def from_dict(data: dict[str, Any]) -> Quantity | Entity | DocumentMeta:
+def from_dict(data: dict[str, Any]) -> Quantity | Entity | DocumentMeta | Clause:
     """Rebuild a record from its JSON form, by its ``type`` (unknown keys are ignored, so
     outputs of an older or newer version still load)."""
     cls = RECORD_TYPES[data.get("type", "")]

@@ -98,7 +98,8 @@ def test_cli_export(corpus_run: Path, tmp_path: Path) -> None:
                                        "--format", "xlsx"])
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [f"wrote {tmp_path / name}" for name in
-                                          ["quantities.csv", "entities.csv", "documents.csv", "records.xlsx"]]
+                                          ["quantities.csv", "entities.csv", "documents.csv", "clauses.csv",
+                                           "records.xlsx"]]
 
 
 def test_cli_export_defaults_to_out_dir_export(corpus_run: Path, tmp_path: Path) -> None:
@@ -106,8 +107,8 @@ def test_cli_export_defaults_to_out_dir_export(corpus_run: Path, tmp_path: Path)
         shutil.copy(corpus_run / name, tmp_path / name)
     result = CliRunner().invoke(main, ["export", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in (tmp_path / "export").iterdir()) == ["documents.csv", "entities.csv",
-                                                                       "quantities.csv"]
+    assert sorted(p.name for p in (tmp_path / "export").iterdir()) == ["clauses.csv", "documents.csv",
+                                                                       "entities.csv", "quantities.csv"]
 
 
 def test_cli_export_bad_out_dir(tmp_path: Path) -> None:

@@ -50,6 +50,7 @@ def test_enums_are_the_records_constants() -> None:
     assert tuple(quantity["$defs"]["when"]["properties"]["role"]["enum"]) == records.WHEN_ROLES
     assert list(quantity["$defs"]["when"]["properties"]) == [f.name for f in fields(records.When)]
     assert tuple(entity["properties"]["label"]["enum"]) == records.ENTITY_LABELS
+    assert tuple(schema("clause")["properties"]["category"]["enum"]) == records.TOOL_CATEGORIES
 
 
 def test_a_good_record_validates() -> None:

@@ -86,5 +86,6 @@ def output_tables(out_dir: str | Path) -> dict[str, pd.DataFrame]:
     Raises :class:`policy_miner.io.OutputError` when a JSONL file is missing or broken.
     """
     outputs = read_outputs(out_dir)
-    records = {"quantity": outputs.quantities, "entity": outputs.entities, "document": outputs.documents}
+    records = {"quantity": outputs.quantities, "entity": outputs.entities, "document": outputs.documents,
+               "clause": outputs.clauses}
     return {TABLE_NAMES[record_type]: table(record_type, records[record_type]) for record_type in RECORD_TYPES}

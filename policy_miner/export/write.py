@@ -58,7 +58,8 @@ def _write_workbook(tables: dict[str, pd.DataFrame], path: Path) -> None:
             _xlsx_safe(frame).to_excel(writer, sheet_name=name, index=False)
 
 
-def write_tables(tables: dict[str, pd.DataFrame], to_dir: str | Path, formats: Iterable[str]) -> list[Path]:
+def write_tables(tables: dict[str, pd.DataFrame], to_dir: str | Path, formats: Iterable[str],
+                 workbook: str = WORKBOOK) -> list[Path]:
     """Write ``tables`` (name -> table) in each of ``formats`` into ``to_dir`` (created if
     missing) and return the paths written, in order. Formats are checked before anything is
     written, so a typo does not leave half an export."""
@@ -71,9 +72,9 @@ def write_tables(tables: dict[str, pd.DataFrame], to_dir: str | Path, formats: I
     written = []
     for fmt in formats:
         if fmt == "xlsx":
-            with atomic_path(out / WORKBOOK) as tmp:
+            with atomic_path(out / workbook) as tmp:
                 _write_workbook(tables, tmp)
-            written.append(out / WORKBOOK)
+            written.append(out / workbook)
             continue
         for name, frame in tables.items():
             target = out / f"{name}.{fmt}"

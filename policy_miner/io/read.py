@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..records import OUTPUT_FILES, DocumentMeta, Entity, Quantity, from_dict
+from ..records import OUTPUT_FILES, Clause, DocumentMeta, Entity, Quantity, from_dict
 
 
 class OutputError(ValueError):
@@ -52,11 +52,15 @@ class Outputs:
     documents: list[DocumentMeta]
     quantities: list[Quantity]
     entities: list[Entity]
+    clauses: list[Clause]
 
 
 def read_outputs(out_dir: str | Path) -> Outputs:
-    """Load an extraction output folder as typed records."""
+    """Load an extraction output folder as typed records (``clauses`` is empty for a folder
+    written before policy tools were coded; :func:`record_rows` reports it missing)."""
     def load(record_type: str) -> list[Any]:
         return [from_dict({**row, "type": record_type}) for row in record_rows(out_dir, record_type)]
 
-    return Outputs(documents=load("document"), quantities=load("quantity"), entities=load("entity"))
+    has_clauses = (Path(out_dir) / OUTPUT_FILES["clause"]).is_file()
+    return Outputs(documents=load("document"), quantities=load("quantity"), entities=load("entity"),
+                   clauses=load("clause") if has_clauses else [])

@@ -1,0 +1,53 @@
+"""The labelled clause set the tool classifier learns from and is scored on
+(``datasets/policy_tools/clauses.jsonl``; its README gives the coding rules and sources)."""
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass
+
+from sklearn.model_selection import train_test_split
+
+from ..lexicons import data_dir
+from .scheme import subcategories
+
+DATASET = "datasets/policy_tools"
+FILE = "clauses.jsonl"
+HELD_OUT = 0.25
+SEED = 13
+"""The held-out split is fixed (stratified by sub-category, this seed), so a score is
+reproducible and the regression floor means something."""
+
+
+@dataclass(frozen=True)
+class LabelledClause:
+    id: str
+    text: str
+    category: str
+    subcategory: str
+    source: str
+
+
+@functools.lru_cache(maxsize=None)
+def labelled_clauses() -> tuple[LabelledClause, ...]:
+    """Every labelled clause; a label outside the scheme is an error, not a silent class."""
+    path = data_dir(DATASET) / FILE
+    scheme = subcategories()
+    clauses = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        clause = LabelledClause(row["id"], row["text"], row["category"], row["subcategory"], row["source"])
+        if scheme.get(clause.subcategory) != clause.category:
+            raise ValueError(f"{path}:{number}: {clause.category}/{clause.subcategory} is not in the scheme")
+        clauses.append(clause)
+    return tuple(clauses)
+
+
+def split() -> tuple[list[LabelledClause], list[LabelledClause]]:
+    """``(train, held_out)``: the fixed stratified split used by ``evaluate-tools``."""
+    clauses = list(labelled_clauses())
+    train, held_out = train_test_split(clauses, test_size=HELD_OUT, random_state=SEED,
+                                       stratify=[c.subcategory for c in clauses])
+    return train, held_out
