@@ -20,11 +20,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .records import OUTPUT_FILES
+
 Record = dict[str, Any]
 RecordsByDoc = dict[str, dict[str, list[Record]]]
 """doc id -> record type (quantity, entity, document) -> records in file order."""
 
-OUTPUT_FILES = {"quantity": "quantities.jsonl", "entity": "entities.jsonl", "document": "documents.jsonl"}
+SCORED_TYPES = ("quantity", "entity", "document")
+"""The record types SPEC section 4 scores (clauses have no gold)."""
 QUANTITY_ATTRIBUTES = ("value", "unit", "bound", "per", "modality")
 METADATA_FIELDS = ("city", "date", "doc_type")
 VALUE_TOLERANCE = 0.005
@@ -67,7 +70,8 @@ def load_gold(gold_dir: str | Path) -> RecordsByDoc:
 def load_output(out_dir: str | Path) -> RecordsByDoc:
     """Output records grouped by doc; records without a ``doc`` cannot be scored and are skipped."""
     output = _records_by_doc()
-    for record_type, file_name in OUTPUT_FILES.items():
+    for record_type in SCORED_TYPES:
+        file_name = OUTPUT_FILES[record_type]
         for record in load_jsonl(Path(out_dir) / file_name):
             if "doc" in record:
                 output[record["doc"]][record_type].append(record)
