@@ -6,7 +6,9 @@ import sys
 
 import click
 
-from .pipeline import Extractor, run_corpus
+from .pipeline import Extractor
+from .run import ResumeError, Settings, default_jobs, run_corpus
+from .run._shim import Limits
 
 
 @click.group()
@@ -15,21 +17,60 @@ def main() -> None:
     """Turn Chinese policy documents into structured, source-linked data."""
 
 
+MB = 1 << 20
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("-o", "--out", "out_dir", default="outputs", show_default=True,
-              type=click.Path(file_okay=False), help="Folder for the JSONL outputs and report.json.")
+              type=click.Path(file_okay=False), help="Folder for the JSONL outputs, manifest and report.json.")
 @click.option("--segmenter", type=click.Choice(["jieba", "pkuseg"]), default="jieba", show_default=True,
               help="Word segmenter of the spaCy zh pipeline.")
 @click.option("--pkuseg-model", type=click.Path(exists=True, file_okay=False),
               help="A pkuseg model folder (with --segmenter pkuseg).")
-def extract(paths: tuple[str, ...], out_dir: str, segmenter: str, pkuseg_model: str | None) -> None:
-    """Extract quantities, entities and metadata from the documents under PATHS (folders or files)."""
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Documents processed at once [default: all cores].")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="local: this machine's cores; dask: a Dask cluster (a local one unless --scheduler).")
+@click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (with --engine dask).")
+@click.option("--resume", is_flag=True,
+              help="Keep the records of files unchanged since an earlier run into OUT (also a killed one); process the rest.")
+@click.option("--progress", type=click.Choice(["auto", "bar", "lines", "off"]), default="auto", show_default=True,
+              help="auto: a bar on a terminal, a line every --progress-every seconds otherwise.")
+@click.option("--progress-every", type=click.FloatRange(min=0), default=30.0, show_default=True, metavar="SECONDS")
+@click.option("--max-file-mb", type=click.FloatRange(min=0, min_open=True), default=Limits.max_file_bytes / MB,
+              show_default=True, help="Refuse larger files.")
+@click.option("--max-unpacked-mb", type=click.FloatRange(min=0, min_open=True), default=Limits.max_unpacked_bytes / MB,
+              show_default=True, help="Refuse .docx archives that unpack to more (zip bombs).")
+@click.option("--max-chars", type=click.IntRange(min=1), default=Limits.max_chars, show_default=True,
+              help="Refuse documents with a longer text.")
+@click.option("--timeout", type=click.FloatRange(min=0), default=Settings.timeout, show_default=True, metavar="SECONDS",
+              help="Fail a document that takes longer (0: no limit; not enforced by --engine dask).")
+def extract(paths: tuple[str, ...], out_dir: str, segmenter: str, pkuseg_model: str | None, jobs: int | None,
+            engine: str, scheduler: str | None, resume: bool, progress: str, progress_every: float,
+            max_file_mb: float, max_unpacked_mb: float, max_chars: int, timeout: float) -> None:
+    """Extract quantities, entities, metadata and policy-tool clauses from the documents under
+    PATHS (folders or files). Exit status: 0 when every file was processed or skipped, 1 when
+    any failed (each is listed with its reason), 130 when interrupted (continue with --resume)."""
+    if scheduler and engine != "dask":
+        raise click.UsageError("--scheduler needs --engine dask")
+    limits = Limits(max_file_bytes=int(max_file_mb * MB), max_unpacked_bytes=int(max_unpacked_mb * MB),
+                    max_chars=max_chars)
+    settings = Settings(segmenter, pkuseg_model, limits, timeout)
+    jobs = jobs or default_jobs()
+    extractor = None
+    if (engine == "local" and jobs == 1) or segmenter == "pkuseg":  # pkuseg: a bad model is a usage error, found now
+        try:
+            extractor = Extractor(segmenter=segmenter, pkuseg_model=pkuseg_model)
+        except ValueError as error:
+            raise click.UsageError(str(error)) from error
     try:
-        extractor = Extractor(segmenter=segmenter, pkuseg_model=pkuseg_model)
-    except ValueError as error:
-        raise click.UsageError(str(error)) from error
-    report = run_corpus(paths, out_dir, extractor)
+        report = run_corpus(paths, out_dir, extractor, settings=settings, jobs=jobs, engine=engine,
+                            scheduler=scheduler, resume=resume, progress=progress, progress_every=progress_every)
+    except ResumeError as error:
+        raise click.ClickException(str(error)) from error
+    except KeyboardInterrupt:
+        click.echo(f"\ninterrupted: finished documents are kept in {out_dir}; run again with --resume to go on", err=True)
+        sys.exit(130)
     for entry in report.files:
         if entry["status"] == "failed":
             click.echo(f"failed: {entry['path']}: {entry['reason']}", err=True)
@@ -141,10 +182,20 @@ def compare(out_dir: str, by: str, to_dir: str | None) -> None:
 
 @main.command("evaluate-tools")
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
-def evaluate_tools(as_json: bool) -> None:
+@click.option("--grouped/--no-grouped", default=True, show_default=True,
+              help="Also score by document-grouped 5-fold cross-validation (JSON key 'grouped').")
+def evaluate_tools(as_json: bool, grouped: bool) -> None:
     """Score the policy-tool classifier on the held-out split of the labelled clause set
-    (trained on the rest; never scored on its training data)."""
+    (trained on the rest; never scored on its training data) and, unless --no-grouped, by
+    cross-validation grouped by document (no document on both sides: the honest score)."""
     from .tools import evaluate_tools as run, format_tool_scores
+    from .tools.evaluate import evaluate_grouped
 
     result = run()
+    if grouped:
+        result["grouped"] = evaluate_grouped()
     click.echo(json.dumps(result, ensure_ascii=False, indent=1) if as_json else format_tool_scores(result))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,93 @@
+"""A corpus run: list the files, process them with an engine, stream records to staging,
+publish in corpus order, report every file.
+
+The listing is taken first (paths only, cheap), so the progress bar knows its total and the
+corpus order is fixed before any work starts. Outcomes come back in that order whatever the
+engine, and document ids are claimed in it, so a duplicate id fails the same file every time.
+"""
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from ._shim import list_files
+from ..io import atomic_write_text
+from ..pipeline import Extractor
+from .engines import outcomes
+from .progress import Progress
+from .report import RunReport
+from .store import REPORT, Entry, Staging, publish, read_manifest, run_header
+from .worker import FAILED, PROCESSED, UNCHANGED, Outcome, Settings, Task
+
+
+def run_corpus(paths: Sequence[str | Path], out_dir: str | Path, extractor: Extractor | None = None, *,
+               settings: Settings | None = None, jobs: int = 1, engine: str = "local",
+               scheduler: str | None = None, resume: bool = False, progress: str = "off",
+               progress_every: float = 30.0) -> RunReport:
+    """Extract every document under ``paths`` into ``out_dir``; return the run report.
+
+    Writes quantities/entities/documents/clauses.jsonl, manifest.jsonl and report.json (see
+    ``store``). ``resume`` reuses the records of files whose content is unchanged since an
+    earlier (possibly killed) run into the same folder. ``extractor`` serves one-job local runs.
+    """
+    settings = settings or Settings()
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    began = time.perf_counter()
+    entries = list(list_files(paths))
+    header = run_header(settings)
+    staging = Staging(out, header, resume)
+    published = read_manifest(out, header) if resume else {}
+    known = {**published, **staging.entries}
+    report = RunReport(jobs=jobs, engine=engine)
+    meter = Progress(len(entries), progress, progress_every)
+    order: list[str] = []
+    claimed: dict[str, str] = {}
+
+    def account(outcome: Outcome) -> None:
+        if outcome.status in (PROCESSED, UNCHANGED):
+            if outcome.doc_id in claimed:
+                outcome.status, outcome.reason = FAILED, f"duplicate document id (already read from {claimed[outcome.doc_id]})"
+                outcome.counts = {}
+            else:
+                claimed[outcome.doc_id] = outcome.path
+                order.append(outcome.doc_id)
+                _store(outcome, staging, known, out)
+        report.add(outcome)
+        meter.update(outcome)
+
+    tasks = (Task(index, str(entry.path), entry.doc_id, _known_hash(known.get(entry.doc_id)), entry.error)
+             for index, entry in enumerate(entries))
+    try:
+        for outcome in outcomes(tasks, settings, jobs, engine, scheduler, extractor):
+            account(outcome)
+    finally:
+        meter.close()
+    publish(out, staging, order, header)
+    report.seconds = time.perf_counter() - began
+    atomic_write_text(out / REPORT, json.dumps(report.to_dict(), ensure_ascii=False, indent=1) + "\n")
+    staging.remove()
+    return report
+
+
+def _known_hash(entry: Entry | None) -> str | None:
+    return entry["sha256"] if entry else None
+
+
+def _store(outcome: Outcome, staging: Staging, known: dict[str, Entry], out: Path) -> None:
+    """Put a claimed document's records in staging: append new ones, copy published ones."""
+    if outcome.status == PROCESSED:
+        staging.append(outcome)
+        return
+    entry = staging.entries.get(outcome.doc_id)
+    if entry is None or entry["sha256"] != outcome.sha256:  # published by an earlier, finished run
+        entry = staging.copy(known[outcome.doc_id], out)
+    outcome.counts, outcome.chars = entry["counts"], entry["chars"]
+
+
+def default_jobs() -> int:
+    """All the cores this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1

@@ -1,0 +1,242 @@
+"""Where a run's records go: appended to a staging folder as documents finish, published in
+corpus order when the run ends, and found again by ``--resume``.
+
+An output folder OUT holds::
+
+    documents.jsonl quantities.jsonl entities.jsonl clauses.jsonl   the records, corpus order
+    manifest.jsonl   a header, then one line per document: id, path, content hash, record
+                     counts and the byte range of its records in each file
+    report.json      every input file and what became of it
+    .partial/        a run in progress: the four record files, appended as documents finish,
+                     and journal.jsonl, a manifest line per document
+
+Why this shape:
+
+- **Streaming.** A document's records are appended and flushed, and only then is its journal
+  line written. So the journal never names records that are not on disk, and memory does not
+  grow with the corpus.
+- **Crash safety.** A killed run leaves ``.partial`` behind. On resume, the journal is cut
+  after its last complete line and each record file is cut at the end of the last journaled
+  document. That removes half-written lines and the records of a document that was not
+  finished, so nothing is duplicated.
+- **Atomic publishing.** The published files are rewritten from ``.partial`` in corpus order,
+  each one atomically, and the manifest goes last.
+  - A resume that adds, drops or re-extracts documents still yields files in corpus order.
+  - A run killed before it publishes leaves the previous outputs untouched.
+  - The manifest records the size of each file it describes, so a manifest that no longer
+    matches its files (a publish cut short) is never trusted.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from .. import __version__
+from ..io import atomic_path, atomic_write_text
+from ..lexicons import data_dir
+from ..records import OUTPUT_FILES
+from .worker import Outcome, Settings
+
+PARTIAL = ".partial"
+JOURNAL = "journal.jsonl"
+MANIFEST = "manifest.jsonl"
+REPORT = "report.json"
+HEADER = "policy-miner"
+FORMAT = 1
+COPY_CHUNK = 1 << 20
+
+Entry = dict[str, Any]
+"""A manifest line: doc, path, sha256, format, encoding, warning, chars, counts, ranges."""
+
+
+class ResumeError(Exception):
+    """Outputs that ``--resume`` cannot continue (made with other settings or data)."""
+
+
+def run_header(settings: Settings) -> dict[str, Any]:
+    """What must be equal for earlier records to stand for this run's.
+
+    The version, the pipeline settings, and a fingerprint of the data the extractors read
+    (lexicons, the labelled clauses the tool classifier learns from). A researcher who edits
+    a lexicon therefore gets fresh records on resume, not stale ones.
+    """
+    return {HEADER: __version__, "format": FORMAT, "pipeline": settings.pipeline_key(),
+            "data": data_fingerprint()}
+
+
+def data_fingerprint() -> str:
+    """sha256 over the lexicon and clause-set files (names and contents), in name order."""
+    digest = hashlib.sha256()
+    for folder in ("lexicons", "datasets/policy_tools"):
+        root = data_dir(folder)
+        for path in sorted(p for p in root.rglob("*") if p.is_file()):
+            digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _same_run(found: dict[str, Any], header: dict[str, Any]) -> bool:
+    return all(found.get(key) == value for key, value in header.items())
+
+
+def _mismatch(where: Path, found: dict[str, Any], header: dict[str, Any]) -> ResumeError:
+    differ = ", ".join(f"{key}: {found.get(key)!r} then, {value!r} now"
+                       for key, value in header.items() if found.get(key) != value)
+    return ResumeError(f"cannot resume from {where}: it was made differently ({differ}); "
+                       "run without --resume to start afresh")
+
+
+def _complete_lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """``(end offset, parsed line)`` of each complete JSON line, stopping at the first bad one."""
+    offset = 0
+    with path.open("rb") as handle:
+        for raw in handle:
+            if not raw.endswith(b"\n"):
+                return
+            try:
+                parsed = json.loads(raw)
+            except ValueError:
+                return
+            offset += len(raw)
+            yield offset, parsed
+
+
+class Staging:
+    """The ``.partial`` folder of a run: record files appended per document, and its journal."""
+
+    def __init__(self, out: Path, header: dict[str, Any], resume: bool) -> None:
+        self.dir = out / PARTIAL
+        self.entries: dict[str, Entry] = {}
+        """The latest complete journal entry of each document."""
+        if resume and (self.dir / JOURNAL).is_file():
+            self._recover(header)
+        else:
+            self._start(header)
+        self.files = {kind: (self.dir / name).open("ab") for kind, name in OUTPUT_FILES.items()}
+        self.journal = (self.dir / JOURNAL).open("ab")
+
+    def _start(self, header: dict[str, Any]) -> None:
+        shutil.rmtree(self.dir, ignore_errors=True)
+        self.dir.mkdir(parents=True)
+        for name in OUTPUT_FILES.values():
+            (self.dir / name).write_bytes(b"")
+        (self.dir / JOURNAL).write_text(json.dumps(header) + "\n", encoding="utf-8")
+
+    def _recover(self, header: dict[str, Any]) -> None:
+        """Keep every document journaled by the killed run; cut everything after it."""
+        lines = _complete_lines(self.dir / JOURNAL)
+        first = next(lines, None)
+        if first is None:  # killed before its header was written: nothing to keep
+            self._start(header)
+            return
+        end, found = first
+        if not _same_run(found, header):
+            raise _mismatch(self.dir, found, header)
+        sizes = dict.fromkeys(OUTPUT_FILES, 0)
+        for end, entry in lines:
+            self.entries[entry["doc"]] = entry
+            for kind, (_, stop) in entry["ranges"].items():
+                sizes[kind] = max(sizes[kind], stop)
+        if any(not (self.dir / name).is_file() or (self.dir / name).stat().st_size < sizes[kind]
+               for kind, name in OUTPUT_FILES.items()):
+            self.entries.clear()  # records the journal names are gone: the folder is not ours to trust
+            self._start(header)
+            return
+        os.truncate(self.dir / JOURNAL, end)
+        for kind, name in OUTPUT_FILES.items():
+            os.truncate(self.dir / name, sizes[kind])
+
+    def append(self, outcome: Outcome) -> Entry:
+        """Append a processed document's records; journal it once they are all on disk."""
+        return self._journal(outcome.entry_for_manifest(), outcome.lines)
+
+    def copy(self, entry: Entry, folder: Path) -> Entry:
+        """Append a document's records from published files in ``folder`` (an unchanged file)."""
+        lines = {}
+        for kind, name in OUTPUT_FILES.items():
+            start, end = entry["ranges"][kind]
+            with (folder / name).open("rb") as handle:
+                handle.seek(start)
+                lines[kind] = handle.read(end - start)
+        return self._journal({key: value for key, value in entry.items() if key != "ranges"}, lines)
+
+    def _journal(self, entry: Entry, lines: dict[str, bytes]) -> Entry:
+        ranges = {}
+        for kind, handle in self.files.items():
+            start = handle.tell()
+            handle.write(lines.get(kind, b""))
+            ranges[kind] = [start, handle.tell()]
+        for handle in self.files.values():
+            handle.flush()
+        entry = {**entry, "ranges": ranges}
+        self.journal.write(json.dumps(entry, ensure_ascii=False).encode("utf-8") + b"\n")
+        self.journal.flush()
+        self.entries[entry["doc"]] = entry
+        return entry
+
+    def close(self) -> None:
+        for handle in (*self.files.values(), self.journal):
+            handle.close()
+
+    def remove(self) -> None:
+        self.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def read_manifest(out: Path, header: dict[str, Any]) -> dict[str, Entry]:
+    """The published documents of ``out`` by id, if its manifest matches this run and its files.
+
+    A manifest from other settings is an error (resume would mix records); a manifest whose
+    recorded sizes differ from the files is ignored (its documents are simply extracted again).
+    """
+    path = out / MANIFEST
+    if not path.is_file():
+        return {}
+    lines = _complete_lines(path)
+    first = next(lines, None)
+    if first is None:
+        return {}
+    found = first[1]
+    if not _same_run(found, header):
+        raise _mismatch(path, found, header)
+    sizes = found.get("sizes", {})
+    for kind, name in OUTPUT_FILES.items():
+        file = out / name
+        if not file.is_file() or file.stat().st_size != sizes.get(kind):
+            return {}
+    return {entry["doc"]: entry for _, entry in lines}
+
+
+def publish(out: Path, staging: Staging, order: Iterable[str], header: dict[str, Any]) -> list[Entry]:
+    """Write the record files and manifest of ``out`` from staging, documents in ``order``."""
+    staging.close()
+    entries = [staging.entries[doc] for doc in order]
+    published = [{key: value for key, value in entry.items() if key != "ranges"} | {"ranges": {}} for entry in entries]
+    sizes = {}
+    for kind, name in OUTPUT_FILES.items():
+        with atomic_path(out / name) as tmp, tmp.open("wb") as target, (staging.dir / name).open("rb") as source:
+            for entry, new in zip(entries, published):
+                start, end = entry["ranges"][kind]
+                new["ranges"][kind] = [target.tell(), target.tell() + end - start]
+                _copy_range(source, target, start, end)
+            sizes[kind] = target.tell()
+    manifest = [json.dumps({**header, "sizes": sizes})] + [json.dumps(e, ensure_ascii=False) for e in published]
+    atomic_write_text(out / MANIFEST, "\n".join(manifest) + "\n")
+    return published
+
+
+def _copy_range(source: BinaryIO, target: BinaryIO, start: int, end: int) -> None:
+    if source.tell() != start:
+        source.seek(start)
+    left = end - start
+    while left > 0:
+        chunk = source.read(min(left, COPY_CHUNK))
+        if not chunk:
+            raise OSError(f"staged records end early in {source.name}")
+        target.write(chunk)
+        left -= len(chunk)

@@ -1,0 +1,183 @@
+"""Corpus runs at scale: engines agree, records stream to staging, a killed run resumes exactly."""
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from policy_miner.pipeline import Extractor
+from policy_miner.records import OUTPUT_FILES
+from policy_miner.run import ResumeError, Settings, run_corpus
+from policy_miner.run.progress import Progress
+from policy_miner.run.store import JOURNAL, MANIFEST, PARTIAL, Staging, run_header
+from policy_miner.run.worker import FAILED, PROCESSED, Outcome
+
+from .conftest import CORPUS
+
+PUBLISHED = (*OUTPUT_FILES.values(), MANIFEST)
+EXTRA = "锦州市对新引进的博士每人给予5万元安家补贴，分3年发放。\n"
+
+
+def _outputs(out: Path) -> dict[str, bytes]:
+    return {name: (out / name).read_bytes() for name in PUBLISHED}
+
+
+def _corpus(root: Path, copies: int = 1) -> Path:
+    """The sample documents ``copies`` times over (distinct ids), and one file that fails."""
+    root.mkdir()
+    for n in range(copies):
+        for path in sorted(CORPUS.glob("*.txt")):
+            (root / f"{path.stem}_{n}.txt").write_bytes(path.read_bytes() + EXTRA.encode() * n)
+    (root / "broken.txt").write_bytes(bytes(range(256)) * 8)
+    return root
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _corpus(tmp_path_factory.mktemp("run") / "corpus")
+
+
+@pytest.fixture(scope="module")
+def serial(small: Path, tmp_path_factory: pytest.TempPathFactory, extractor: Extractor) -> Path:
+    out = tmp_path_factory.mktemp("serial")
+    run_corpus([small], out, extractor)
+    return out
+
+
+def test_serial_run_publishes_everything_and_leaves_no_staging(serial: Path) -> None:
+    report = json.loads((serial / "report.json").read_text(encoding="utf-8"))
+    assert report["summary"]["processed"] == 5 and report["summary"]["failed"] == 1
+    assert [f["doc"] for f in report["files"]][-1] == "broken"  # corpus order
+    manifest = [json.loads(line) for line in (serial / MANIFEST).read_text(encoding="utf-8").splitlines()]
+    assert manifest[0]["sizes"] == {kind: (serial / name).stat().st_size for kind, name in OUTPUT_FILES.items()}
+    for entry in manifest[1:]:  # every byte range holds exactly that document's records
+        for kind, name in OUTPUT_FILES.items():
+            start, end = entry["ranges"][kind]
+            lines = (serial / name).read_bytes()[start:end].decode("utf-8").splitlines()
+            assert len(lines) == entry["counts"][kind] and {json.loads(x)["doc"] for x in lines} <= {entry["doc"]}
+    assert not (serial / PARTIAL).exists()
+
+
+def test_two_jobs_give_the_same_outputs(small: Path, serial: Path, tmp_path: Path) -> None:
+    report = run_corpus([small], tmp_path, settings=Settings(), jobs=2)
+    assert report.jobs == 2 and _outputs(tmp_path) == _outputs(serial)
+
+
+def test_dask_local_cluster_gives_the_same_outputs(small: Path, serial: Path, tmp_path: Path) -> None:
+    report = run_corpus([small], tmp_path, settings=Settings(), jobs=2, engine="dask")
+    assert report.engine == "dask" and report.failed == 1 and _outputs(tmp_path) == _outputs(serial)
+
+
+def test_resume_processes_only_new_and_changed_files(tmp_path: Path, extractor: Extractor) -> None:
+    corpus = _corpus(tmp_path / "corpus")
+    out = tmp_path / "out"
+    run_corpus([corpus], out, extractor, resume=True)
+    again = run_corpus([corpus], out, extractor, resume=True)
+    assert again.count("unchanged") == 5 and again.count(PROCESSED) == 0 and again.quantities > 0
+    first = sorted(corpus.glob("0*.txt"))
+    first[0].write_bytes(first[0].read_bytes() + EXTRA.encode())  # changed
+    shutil.copy(first[1], corpus / "000_added.txt")  # added, sorts in the middle
+    first[2].unlink()  # removed
+    third = run_corpus([corpus], out, extractor, resume=True)
+    assert third.count(PROCESSED) == 2 and third.count("unchanged") == 3
+    fresh = tmp_path / "fresh"
+    run_corpus([corpus], fresh, extractor)
+    assert _outputs(out) == _outputs(fresh)
+
+
+def test_resume_refuses_outputs_of_other_settings(tmp_path: Path, extractor: Extractor) -> None:
+    corpus = _corpus(tmp_path / "corpus")
+    run_corpus([corpus], tmp_path / "out", extractor)
+    with pytest.raises(ResumeError, match="segmenter"):
+        run_corpus([corpus], tmp_path / "out", settings=Settings(segmenter="pkuseg", pkuseg_model="m"), resume=True)
+
+
+def _processed(doc: str, text: str) -> Outcome:
+    lines = {kind: f'{{"doc": "{doc}", "kind": "{kind}", "text": "{text}"}}\n'.encode() for kind in OUTPUT_FILES}
+    return Outcome(0, doc, f"{doc}.txt", PROCESSED, sha256=doc * 4, chars=len(text), lines=lines,
+                   counts=dict.fromkeys(OUTPUT_FILES, 1))
+
+
+def test_staging_recovery_cuts_half_written_lines(tmp_path: Path) -> None:
+    header = run_header(Settings())
+    staging = Staging(tmp_path, header, resume=False)
+    staging.append(_processed("a", "一"))
+    staging.append(_processed("b", "二"))
+    staging.close()
+    kept = {name: (tmp_path / PARTIAL / name).read_bytes() for name in OUTPUT_FILES.values()}
+    for name in OUTPUT_FILES.values():  # a third document died half-way through its lines
+        with (tmp_path / PARTIAL / name).open("ab") as handle:
+            handle.write('{"doc": "c", "te'.encode())
+    with (tmp_path / PARTIAL / JOURNAL).open("ab") as handle:
+        handle.write(b'{"doc": "c", "ranges"')
+    recovered = Staging(tmp_path, header, resume=True)
+    recovered.close()
+    assert set(recovered.entries) == {"a", "b"}
+    assert {name: (tmp_path / PARTIAL / name).read_bytes() for name in OUTPUT_FILES.values()} == kept
+    with pytest.raises(ResumeError):
+        Staging(tmp_path, run_header(Settings(segmenter="pkuseg")), resume=True)
+
+
+def test_a_killed_run_resumes_to_the_same_outputs(tmp_path: Path, extractor: Extractor) -> None:
+    corpus = _corpus(tmp_path / "corpus", copies=6)
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "policy_miner.cli", "extract", str(corpus), "-o", str(out),
+               "--jobs", "1", "--progress", "off"]
+    killed = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    journal = out / PARTIAL / JOURNAL
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and killed.poll() is None:
+        if journal.is_file() and journal.read_bytes().count(b"\n") >= 4:  # header and 3 documents
+            break
+        time.sleep(0.05)
+    killed.send_signal(signal.SIGKILL)
+    killed.wait()
+    assert not (out / "report.json").exists(), "the run finished before it could be killed"
+    resumed = subprocess.run([*command, "--resume"], capture_output=True, text=True)
+    assert resumed.returncode == 1, resumed.stderr  # broken.txt fails
+    assert "unchanged" in resumed.stderr
+    fresh = tmp_path / "fresh"
+    run_corpus([corpus], fresh, extractor)
+    assert _outputs(out) == _outputs(fresh)
+
+
+def test_progress_lines_when_not_a_terminal() -> None:
+    stream = io.StringIO()
+    meter = Progress(4, mode="auto", every=0, stream=stream)
+    for status in (PROCESSED, FAILED):
+        meter.update(Outcome(0, "d", "d.txt", status, chars=1000))
+    meter.close()
+    lines = stream.getvalue().splitlines()
+    assert len(lines) == 2 and lines[-1].startswith("policy-miner: 2/4 files (50.0%), 1 failed")
+
+
+def test_outputs_stay_inside_the_output_folder(tmp_path: Path, extractor: Extractor) -> None:
+    corpus = tmp_path / "corpus"
+    (corpus / "..bak").mkdir(parents=True)
+    text = (CORPUS / "000_00f9fc98e431301e.txt").read_bytes()
+    for name in ("..txt", "..bak/..txt", "-o.txt", "人才 政策 2024.txt", "report.json.txt", "quantities.txt"):
+        (corpus / name).write_bytes(text)
+    before = {p for p in tmp_path.rglob("*")}
+    out = tmp_path / "out"
+    report = run_corpus([corpus], out, extractor)
+    assert report.count(PROCESSED) >= 4  # names starting with a dot are hidden clutter, not documents
+    created = {p for p in tmp_path.rglob("*")} - before
+    assert created and all(p == out or out in p.parents for p in created)
+    assert {p.name for p in out.iterdir()} == {*PUBLISHED, "report.json"}
+
+
+def test_cli_reports_progress_and_summary(small: Path, tmp_path: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "policy_miner.cli", "extract", str(small), "-o", str(tmp_path),
+                             "--jobs", "1", "--progress", "lines", "--progress-every", "0"],
+                            capture_output=True, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    assert result.returncode == 1  # broken.txt
+    assert "6/6 files (100.0%)" in result.stderr and "failed: " in result.stderr
+    assert "5 processed" in result.stderr and "documents/s" in result.stderr and "characters/s" in result.stderr
