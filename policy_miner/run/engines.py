@@ -23,6 +23,8 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack
 
+from threadpoolctl import threadpool_limits
+
 from ..pipeline import Extractor
 from .worker import FAILED, Outcome, Settings, Task, process, worker_extractor
 
@@ -63,7 +65,12 @@ def _crashed(task: Task, error: BaseException) -> Outcome:
 
 
 def _warm(segmenter: str, pkuseg_model: str | None) -> None:
-    """Pool initializer: build the worker's pipeline before its first document arrives."""
+    """Worker start: one BLAS thread, then build the pipeline before the first document arrives.
+
+    Parallelism comes from the workers; a BLAS pool per worker (scikit-learn fits and
+    predictions) would only make N workers fight over the same cores.
+    """
+    threadpool_limits(1)
     worker_extractor(segmenter, pkuseg_model)
 
 
