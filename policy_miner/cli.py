@@ -6,9 +6,9 @@ import sys
 
 import click
 
+from .corpus import Limits
 from .pipeline import Extractor
 from .run import ResumeError, Settings, default_jobs, run_corpus
-from .run._shim import Limits
 
 
 @click.group()

@@ -233,19 +233,19 @@ def test_unreadable_file_and_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     (tmp_path / "shut").mkdir()
     (tmp_path / "shut" / "x.txt").write_text(POLICY, encoding="utf-8")
     (tmp_path / "ok.txt").write_text(POLICY, encoding="utf-8")
-    read_bytes, scandir = Path.read_bytes, os.scandir
+    os_open, scandir = os.open, os.scandir
 
-    def deny_read(self: Path) -> bytes:
-        if self.name == "locked.txt":
-            raise PermissionError(13, "Permission denied", str(self))
-        return read_bytes(self)
+    def deny_read(path: str | Path, flags: int, *args: object, **kwargs: object) -> int:
+        if Path(path).name == "locked.txt":
+            raise PermissionError(13, "Permission denied", str(path))
+        return os_open(path, flags, *args, **kwargs)
 
     def deny_list(path: Path) -> object:
         if Path(path).name == "shut":
             raise PermissionError(13, "Permission denied", str(path))
         return scandir(path)
 
-    monkeypatch.setattr(Path, "read_bytes", deny_read)
+    monkeypatch.setattr(os, "open", deny_read)
     monkeypatch.setattr(os, "scandir", deny_list)
     found = _by_id(tmp_path)
     assert (found["locked"].status, found["locked"].reason) == ("failed", "permission denied")

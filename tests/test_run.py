@@ -16,11 +16,14 @@ import pytest
 from policy_miner.pipeline import Extractor
 from policy_miner.records import OUTPUT_FILES
 from policy_miner.run import ResumeError, Settings, run_corpus
+from policy_miner.run.engines import _pool
 from policy_miner.run.progress import Progress
 from policy_miner.run.store import JOURNAL, MANIFEST, PARTIAL, Staging, run_header
-from policy_miner.run.worker import FAILED, PROCESSED, Outcome
+from policy_miner.run.worker import FAILED, PROCESSED, Outcome, Task
 
+from .bad_corpus import EXPECTED_WARNINGS, HTML_HIDDEN_MARKERS, make_bad_corpus
 from .conftest import CORPUS
+from .crashing_worker import die_on_crash, no_warm_up
 
 PUBLISHED = (*OUTPUT_FILES.values(), MANIFEST)
 EXTRA = "锦州市对新引进的博士每人给予5万元安家补贴，分3年发放。\n"
@@ -181,3 +184,42 @@ def test_cli_reports_progress_and_summary(small: Path, tmp_path: Path) -> None:
     assert result.returncode == 1  # broken.txt
     assert "6/6 files (100.0%)" in result.stderr and "failed: " in result.stderr
     assert "5 processed" in result.stderr and "documents/s" in result.stderr and "characters/s" in result.stderr
+
+
+def test_a_worker_that_dies_fails_only_its_document() -> None:
+    docs = ["a", "b", "crash", "c", "d", "e", "f"]
+    tasks = [Task(i, f"{doc}.txt", doc) for i, doc in enumerate(docs)]
+    results = list(_pool(die_on_crash, tasks, Settings(), 2, initializer=no_warm_up))
+    assert [r.doc_id for r in results] == docs
+    assert {r.doc_id: r.status for r in results} == {**dict.fromkeys(docs, PROCESSED), "crash": FAILED}
+    assert "worker process died" in results[2].reason
+
+
+def test_bad_corpus_end_to_end_with_two_jobs(tmp_path: Path) -> None:
+    """Every hostile or broken file is processed or reported with its reason, the exit status
+    says some failed, the good documents' records are all there, nothing is written outside."""
+    corpus = tmp_path / "bad"
+    expected = make_bad_corpus(corpus)
+    before = set(tmp_path.rglob("*"))
+    out = tmp_path / "out"
+    result = subprocess.run([sys.executable, "-m", "policy_miner.cli", "extract", str(corpus), "-o", str(out),
+                             "--jobs", "2", "--progress", "off"], capture_output=True, text=True)
+    assert result.returncode == 1, result.stderr
+    files = json.loads((out / "report.json").read_text(encoding="utf-8"))["files"]
+    assert sorted(f["doc"] for f in files) == sorted(expected)
+    for entry in files:
+        status, reason = expected[entry["doc"]]
+        assert entry["status"] == status, entry
+        assert reason is None or reason in entry["reason"], entry
+        if status == FAILED:
+            assert f"failed: {entry['path']}: " in result.stderr
+    assert {f["doc"]: f["warning"] for f in files if f["warning"]} == EXPECTED_WARNINGS
+    processed = {doc for doc, (status, _) in expected.items() if status == PROCESSED}
+    documents = [json.loads(line) for line in (out / "documents.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert {d["doc"] for d in documents} == processed
+    quantities = (out / "quantities.jsonl").read_text(encoding="utf-8")
+    with_quantities = {json.loads(line)["doc"] for line in quantities.splitlines()}
+    assert {"good", "truncated", "gb18030", "utf16-bom", "utf16-nobom", "page"} <= with_quantities <= processed
+    assert not any(marker in quantities for marker in HTML_HIDDEN_MARKERS)
+    created = set(tmp_path.rglob("*")) - before
+    assert all(p == out or out in p.parents for p in created)

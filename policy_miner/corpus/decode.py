@@ -24,12 +24,19 @@ Charset-normalizer alone needs about 30 characters and still fails some digit-he
 
 Binary content is rejected rather than decoded into noise: NUL bytes outside UTF-16/32,
 control characters beyond a small share, or no encoding fitting at all.
+
+Truncated files: scraped files are often cut off mid-character. When the bytes are valid
+UTF-8 (or BOM-marked UTF-8/16/32) except for an incomplete character in the last 1-3 bytes,
+the valid prefix is the text and ``Decoded.warning`` says how many bytes were dropped. Without
+this, step 3 would read a truncated UTF-8 file as GB18030 mojibake. Invalid bytes anywhere
+else still go through the normal path.
 """
 
 from __future__ import annotations
 
 import codecs
 from collections import Counter
+from typing import NamedTuple
 
 from charset_normalizer import from_bytes
 
@@ -60,6 +67,18 @@ _CONTROL = frozenset(chr(c) for c in range(32) if chr(c) not in "\t\n\r\x0b\x0c"
 _MAX_CONTROL_SHARE = 0.01
 
 
+class Decoded(NamedTuple):
+    """A document's text, the codec it was decoded with (None for .docx/.pdf), and a warning.
+
+    ``warning`` notes a repair that did not stop the document from being read, such as
+    dropping an incomplete character at the end of a truncated file; None when clean.
+    """
+
+    text: str
+    encoding: str | None
+    warning: str | None = None
+
+
 def _codec_name(name: str) -> str:
     """Canonical Python codec name, so guesses from different sources compare equal."""
     return codecs.lookup(name).name.replace("-", "_")
@@ -71,6 +90,35 @@ def _strict(data: bytes, encoding: str) -> str | None:
         return data.decode(encoding)
     except (UnicodeDecodeError, LookupError):
         return None
+
+
+def _truncated(data: bytes, encoding: str) -> tuple[str, int] | None:
+    """Decode data whose only flaw is an incomplete character at the very end.
+
+    Returns ``(text of the valid prefix, bytes dropped)``, or None when the bytes are invalid
+    elsewhere (or fully valid: callers try a strict decode first). Python's decoders report an
+    incomplete trailing sequence as "unexpected end of data" (UTF-8, UTF-16/32), "truncated
+    data" (UTF-16 odd length) or "incomplete multibyte sequence" (GB18030), and only the
+    last 3 bytes may go.
+    """
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        dropped = len(data) - exc.start
+        if exc.reason in _TRUNCATED and exc.end == len(data) and 0 < dropped <= 3:
+            text = _strict(data[: exc.start], encoding)
+            if text is not None:
+                return text, dropped
+    return None
+
+
+_TRUNCATED = frozenset({"unexpected end of data", "truncated data", "incomplete multibyte sequence"})
+
+
+def _truncation_warning(encoding: str, dropped: int) -> str:
+    unit = "byte" if dropped == 1 else "bytes"
+    name = {"utf_8": "UTF-8"}.get(encoding, encoding.upper().replace("_", "-"))
+    return f"truncated {name}: {dropped} {unit} of an incomplete character at the end dropped"
 
 
 def _check_text(text: str) -> None:
@@ -106,27 +154,42 @@ def _in_gb2312(ch: str) -> bool:
     return True
 
 
-def _guess(data: bytes) -> tuple[str, str]:
-    """Decode BOM-less, non-UTF-8 bytes: charset-normalizer's guess, with a Chinese prior."""
+def _guess(data: bytes) -> tuple[str, str, str | None]:
+    """Decode BOM-less, non-UTF-8 bytes: charset-normalizer's guess, with a Chinese prior.
+
+    GB18030 cut off mid-character (as scraped GBK pages often are) gets the same treatment
+    as truncated UTF-8: the prefix is judged by the Chinese prior and a warning is returned.
+    """
     best = from_bytes(data).best()
     guess = _codec_name(best.encoding) if best is not None else None
     if b"\x00" in data:
         if guess is None or not guess.startswith(_WIDE):
             raise ReadError("binary content (NUL bytes)")
     else:
-        gb = _strict(data, "gb18030")
+        gb, warning = _strict(data, "gb18030"), None
+        if gb is None and (cut := _truncated(data, "gb18030")) is not None:
+            gb, warning = cut[0], _truncation_warning("gb18030", cut[1])
         if gb is not None and (guess in _GB_FAMILY or _looks_chinese(gb)):
-            return gb, "gb18030"
+            return gb, "gb18030", warning
     if guess is None:
         raise ReadError("binary content (undecodable: no text encoding fits)")
     text = _strict(data, guess)
     if text is None:
         raise ReadError(f"undecodable content (not valid {guess})")
-    return text, guess
+    return text, guess, None
 
 
 def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
     """Return ``(text, encoding)`` for a plain-text file's bytes; raise ReadError if not text.
+
+    The two-value form of ``decode_text`` (which see), for callers that ignore warnings.
+    """
+    text, encoding, _ = decode_text(data, declared)
+    return text, encoding
+
+
+def decode_text(data: bytes, declared: str | None = None, max_chars: int | None = None) -> Decoded:
+    """Decode a plain-text file's bytes into ``Decoded``; raise ReadError if not text.
 
     The text is the bytes decoded with the BOM removed and nothing else changed. ``encoding``
     is a Python codec name (``utf_8``, ``gb18030``...); a BOM-marked UTF-16/32 is named
@@ -137,34 +200,59 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
     pages give the detector little Chinese to go on, so a declared multi-byte charset that
     decodes the bytes strictly is used after the BOM and UTF-8 checks. Single-byte
     declarations are ignored: every byte string "fits" Latin-1, so fitting proves nothing.
+
+    ``max_chars``, when given, fails a text longer than that many characters (before the
+    binary-content scan, which is the slow part on long texts).
     """
+    warning = None
     for bom, codec, name in _BOMS:
         if data.startswith(bom):
-            text = _strict(data[len(bom):], codec)
+            body = data[len(bom):]
+            text = _strict(body, codec)
             if text is None:
-                raise ReadError(f"undecodable content (invalid {name} after its byte-order mark)")
+                cut = _truncated(body, codec)
+                if cut is None:
+                    raise ReadError(f"undecodable content (invalid {name} after its byte-order mark)")
+                text, dropped = cut
+                warning = _truncation_warning(name, dropped)
             encoding = name
             break
     else:
         if not data.strip():
             raise ReadError("empty file", SKIPPED)
-        text, encoding = _without_bom(data, declared)
+        text, encoding, warning = _without_bom(data, declared)
     if not text.strip():
         raise ReadError("empty file", SKIPPED)
+    if max_chars is not None:
+        check_length(len(text), max_chars)
     _check_text(text)
-    return text, encoding
+    return Decoded(text, encoding, warning)
 
 
-def _without_bom(data: bytes, declared: str | None) -> tuple[str, str]:
-    """Decode bytes without a BOM: UTF-8 if valid, else a declared CJK charset, else a guess."""
+def check_length(chars: int, max_chars: int, at_least: bool = False) -> None:
+    """Fail a document whose text has more than ``max_chars`` characters."""
+    if chars > max_chars:
+        some = "at least " if at_least else ""
+        raise ReadError(
+            f"text too long ({some}{chars:,} characters > limit {max_chars:,}; raise with --max-chars)"
+        )
+
+
+def _without_bom(data: bytes, declared: str | None) -> tuple[str, str, str | None]:
+    """Decode bytes without a BOM: UTF-8 if valid (or truncated), else a declared CJK charset,
+    else a guess."""
     utf8 = _strict(data, "utf_8")
     if utf8 is not None:
-        return utf8, "utf_8"
+        return utf8, "utf_8", None
+    cut = _truncated(data, "utf_8")
+    if cut is not None:
+        text, dropped = cut
+        return text, "utf_8", _truncation_warning("utf_8", dropped)
     name = _declared_codec(declared)
     if name is not None:
         text = _strict(data, name)
         if text is not None:
-            return text, name
+            return text, name, None
     return _guess(data)
 
 

@@ -4,22 +4,31 @@ Plain text and Markdown come back exactly as decoded, because offsets downstream
 them. HTML, .docx and .pdf have no such original text, so their rendering here *is* the
 document text: it keeps what a reader sees, one block per line, and table rows as cells
 joined by TAB, because the extractor reads tab-separated table rows.
+
+``decode_document`` applies the per-document ``Limits`` and the hostile-input guards of
+``guards`` (zip bombs, XML entity declarations) before any parser sees the data. Rendered
+HTML never contains ``<script>``, ``<style>``, ``<noscript>``, ``<template>`` or ``<head>``
+content, comments, or attribute values (so no event handlers): only visible text nodes.
 """
 
 from __future__ import annotations
 
 import io
 import re
+import warnings
 from collections.abc import Iterator
 
 import docx
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, XMLParsedAsHTMLWarning
 from bs4.element import CData, NavigableString, Tag
 from docx.table import Table
 from pypdf import PdfReader
+from pypdf.errors import LimitReachedError
 
-from .decode import decode_bytes
+from .decode import Decoded, check_length, decode_text
 from .errors import FAILED, SKIPPED, ReadError
+from .guards import check_docx_archive, check_no_entities
+from .limits import Limits
 
 FORMATS: dict[str, str] = {
     ".txt": "text",
@@ -42,23 +51,42 @@ def format_of(suffix: str) -> str:
     return fmt
 
 
-def to_text(data: bytes, fmt: str) -> tuple[str, str | None]:
+def to_text(data: bytes, fmt: str, limits: Limits = Limits()) -> tuple[str, str | None]:
     """Return ``(text, encoding)`` for a file's bytes in format ``fmt``; raise ReadError.
 
+    The two-value form of ``decode_document``, for callers that ignore warnings.
+    """
+    text, encoding, _ = decode_document(data, fmt, limits)
+    return text, encoding
+
+
+def decode_document(data: bytes, fmt: str, limits: Limits = Limits()) -> Decoded:
+    """Turn a file's bytes in format ``fmt`` into ``Decoded(text, encoding, warning)``.
+
+    Raises ReadError: "skipped" for nothing to read (empty file, no visible text), "failed"
+    for undecodable, corrupt or refused data and for text longer than ``limits.max_chars``.
     ``encoding`` is None for .docx and .pdf, whose text does not come from decoding the file
-    as a whole. Empty files are skipped whatever their format.
+    as a whole. Empty files are skipped whatever their format. Pure function of its
+    arguments (no file system access), so it can run in a worker process.
     """
     if not data:
         raise ReadError("empty file", SKIPPED)
     if fmt in ("text", "markdown"):
-        return decode_bytes(data)
+        # Every encoding we accept spends at most 4 bytes per character, so a file of more
+        # than 4 * max_chars bytes is too long without decoding it.
+        check_length(len(data) // 4, limits.max_chars, at_least=True)
+        return decode_text(data, max_chars=limits.max_chars)
     if fmt == "html":
-        return _html(data)
-    if fmt == "docx":
-        return _nonempty(_docx(data), "docx"), None
-    if fmt == "pdf":
-        return _pdf(data), None
-    raise ValueError(f"unknown format {fmt!r}")
+        decoded = _html(data)
+    elif fmt == "docx":
+        check_docx_archive(data, limits)
+        decoded = Decoded(_nonempty(_docx(data), "docx"), None)
+    elif fmt == "pdf":
+        decoded = Decoded(_pdf(data, limits.max_chars), None)
+    else:
+        raise ValueError(f"unknown format {fmt!r}")
+    check_length(len(decoded.text), limits.max_chars)
+    return decoded
 
 
 def _nonempty(text: str, fmt: str) -> str:
@@ -138,16 +166,20 @@ class _Lines:
             self.lines.append("")
 
 
-def _html(data: bytes) -> tuple[str, str]:
+def _html(data: bytes) -> Decoded:
     match = _DECLARED_CHARSET.search(data[:4096])
     declared = match.group(1).decode("ascii") if match else None
-    markup, encoding = decode_bytes(data, declared)
-    soup = BeautifulSoup(markup, "lxml")
+    markup, encoding, warning = decode_text(data, declared)
+    check_no_entities(markup)
+    with warnings.catch_warnings():
+        # .xhtml is read with the HTML parser on purpose (forgiving, same rendering).
+        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+        soup = BeautifulSoup(markup, "lxml")
     for tag in soup.find_all(_INVISIBLE):
         tag.decompose()
     out = _Lines()
     _render(soup, out, pre=False)
-    return _nonempty(_tidy(out.lines), "html"), encoding
+    return Decoded(_nonempty(_tidy(out.lines), "html"), encoding, warning)
 
 
 def _render(node: Tag, out: _Lines, pre: bool) -> None:
@@ -210,15 +242,36 @@ def _docx_rows(table: Table) -> Iterator[str]:
 # --- .pdf ------------------------------------------------------------------------------------
 
 
-def _pdf(data: bytes) -> str:
+def _pdf(data: bytes, max_chars: int) -> str:
+    """The text layer, pages joined by newlines.
+
+    pypdf (>= 6) bounds decompression itself: a /FlateDecode stream inflating past
+    ``pypdf.Configuration.zlib_maximum_output_length`` (75 MB) raises LimitReachedError,
+    reported here as refused (measured: a 100 MiB bomb in 0.3-0.8 s, peak ~145 MB; bigger
+    ones cost the same, as pypdf stops inflating at the limit). The text
+    is checked against ``max_chars`` after every page, so a huge document stops early.
+    Not bounded: pypdf's content-stream interpretation is slow (about 14 s per MB of dense
+    text operators), so a run needs a per-file time limit as well.
+    """
     try:
         reader = PdfReader(io.BytesIO(data))
+    except LimitReachedError as exc:
+        raise ReadError(f"refused: pdf exceeds a pypdf safety limit ({_summary(exc)})", FAILED) from exc
     except Exception as exc:  # pypdf raises many types (PdfReadError, ValueError, KeyError...)
         raise ReadError(f"corrupt pdf ({_summary(exc)})", FAILED) from exc
     if reader.is_encrypted:
         _decrypt(reader)
+    pages: list[str] = []
+    chars = 0
     try:
-        pages = [page.extract_text() or "" for page in reader.pages]
+        for page in reader.pages:
+            pages.append(page.extract_text() or "")
+            chars += len(pages[-1]) + 1
+            check_length(chars - 1, max_chars, at_least=True)
+    except ReadError:
+        raise
+    except LimitReachedError as exc:
+        raise ReadError(f"refused: pdf exceeds a pypdf safety limit ({_summary(exc)})", FAILED) from exc
     except Exception as exc:  # as above: broken page trees, streams, fonts
         raise ReadError(f"corrupt pdf ({_summary(exc)})", FAILED) from exc
     text = "\n".join(pages)

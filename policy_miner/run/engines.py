@@ -46,7 +46,7 @@ def outcomes(tasks: Iterable[Task], settings: Settings, jobs: int = 1, engine: s
         raise ValueError(f"unknown engine {engine!r}: choose one of {', '.join(ENGINES)}")
     if jobs <= 1:
         return (process(task, settings, extractor) for task in tasks)
-    return _pool(tasks, settings, jobs)
+    return _pool(process, tasks, settings, jobs)
 
 
 def _in_order(submit: Callable[[Task], Future], tasks: Iterable[Task], window: int) -> Iterator[tuple[Task, Future]]:
@@ -74,13 +74,18 @@ def _warm(segmenter: str, pkuseg_model: str | None) -> None:
     worker_extractor(segmenter, pkuseg_model)
 
 
-def _pool(tasks: Iterable[Task], settings: Settings, jobs: int) -> Iterator[Outcome]:
+Work = Callable[[Task, Settings], Outcome]
+
+
+def _pool(work: Work, tasks: Iterable[Task], settings: Settings, jobs: int,
+          initializer: Callable[[str, str | None], None] | None = None) -> Iterator[Outcome]:
+    """Outcomes of ``work`` over tasks in a process pool (``initializer`` default: ``_warm``)."""
     # forkserver, not fork: the parent may run threads (progress bar), and forking a threaded
     # process can deadlock its children.
     context = multiprocessing.get_context("forkserver")
 
     def new_pool() -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(jobs, mp_context=context, initializer=_warm,
+        return ProcessPoolExecutor(jobs, mp_context=context, initializer=initializer or _warm,
                                    initargs=(settings.segmenter, settings.pkuseg_model))
 
     pool = new_pool()
@@ -89,7 +94,7 @@ def _pool(tasks: Iterable[Task], settings: Settings, jobs: int) -> Iterator[Outc
     try:
         while True:
             while len(pending) < jobs * TASKS_PER_WORKER and (task := next(source, None)) is not None:
-                pending.append((task, pool.submit(process, task, settings)))
+                pending.append((task, pool.submit(work, task, settings)))
             if not pending:
                 return
             task, future = pending[0]
@@ -105,7 +110,7 @@ def _pool(tasks: Iterable[Task], settings: Settings, jobs: int) -> Iterator[Outc
                         yield future.result()
                         continue
                     try:  # alone in the pool: if it breaks now, this document is the cause
-                        yield pool.submit(process, task, settings).result()
+                        yield pool.submit(work, task, settings).result()
                     except BrokenProcessPool as error:
                         yield _crashed(task, error)
                         pool.shutdown(wait=True)

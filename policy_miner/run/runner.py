@@ -13,7 +13,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from ._shim import list_files
+from ..corpus import list_files
 from ..io import atomic_write_text
 from ..pipeline import Extractor
 from .engines import outcomes

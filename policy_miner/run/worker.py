@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ._shim import Limits, read_source
+from ..corpus import Limits, read_source
 from ..pipeline import Extractor
 from ..records import OUTPUT_FILES, to_dict
 

@@ -1,0 +1,17 @@
+"""A stand-in for the per-document function whose worker process dies on one document."""
+from __future__ import annotations
+
+import os
+
+from policy_miner.run.worker import PROCESSED, Outcome, Settings, Task
+
+
+def die_on_crash(task: Task, settings: Settings) -> Outcome:
+    """Kill this worker process outright (as a segfault or the OOM killer would) on "crash"."""
+    if task.doc_id == "crash":
+        os._exit(1)
+    return Outcome(task.index, task.doc_id, task.path, PROCESSED)
+
+
+def no_warm_up(segmenter: str, pkuseg_model: str | None) -> None:
+    """Pool initializer that loads nothing: the stand-in needs no pipeline."""
