@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 import spacy_pkuseg
 
-from policy_miner.pipeline import Extractor, run_corpus
+from policy_miner.pipeline import Extractor
+from policy_miner.run import run_corpus
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "corpora"

@@ -12,7 +12,8 @@ from policy_miner.graph import NODE_KINDS, build_graph, find_nodes, neighbours, 
 from policy_miner.graph.formats import portable
 from policy_miner.graph.relations import sentence_relations
 from policy_miner.io import read_outputs
-from policy_miner.pipeline import Extractor, run_corpus
+from policy_miner.pipeline import Extractor
+from policy_miner.run import run_corpus
 
 # An invented policy text (not from the sample corpus), naming who leads and who implements.
 LEAD_TEXT = """关于实施“沧浪英才计划”的通知

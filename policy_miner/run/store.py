@@ -32,11 +32,11 @@ import hashlib
 import json
 import os
 import shutil
+from importlib.metadata import version
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from .. import __version__
 from ..io import atomic_path, atomic_write_text
 from ..lexicons import data_dir
 from ..records import OUTPUT_FILES
@@ -65,7 +65,7 @@ def run_header(settings: Settings) -> dict[str, Any]:
     (lexicons, the labelled clauses the tool classifier learns from). A researcher who edits
     a lexicon therefore gets fresh records on resume, not stale ones.
     """
-    return {HEADER: __version__, "format": FORMAT, "pipeline": settings.pipeline_key(),
+    return {HEADER: version("policy-miner"), "format": FORMAT, "pipeline": settings.pipeline_key(),
             "data": data_fingerprint()}
 
 
