@@ -80,14 +80,15 @@ def find_cues(window: str, cues: tuple[Cue, ...], words: WordBoundaries | None =
     hits: list[tuple[int, Cue]] = []
     taken = bytearray(len(window))
     for cue in cues:
-        for match in re.finditer(re.escape(cue.word), window):
-            if any(taken[match.start():match.end()]):
-                continue
-            if words is not None and len(cue.word) == 1 and not words.is_word(
-                    offset + match.start(), offset + match.end()):
-                continue
-            taken[match.start():match.end()] = b"\x01" * len(cue.word)
-            hits.append((match.start(), cue))
+        word = cue.word
+        at = window.find(word)
+        while at >= 0:  # the non-overlapping occurrences, left to right (as re.finditer finds them)
+            end = at + len(word)
+            one_word = words is None or len(word) > 1 or words.is_word(offset + at, offset + end)
+            if one_word and not any(taken[at:end]):
+                taken[at:end] = b"\x01" * len(word)
+                hits.append((at, cue))
+            at = window.find(word, end)
     return sorted(hits, key=lambda hit: hit[0])
 
 

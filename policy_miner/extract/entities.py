@@ -18,16 +18,18 @@ name, in ``span.kb_id_``; the grammar that found it in ``span.id_``). Canonical 
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
-from spacy.tokens import Doc, Span, SpanGroup, Token
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span, SpanGroup
 
 from ..lexicons import read_rows, read_words
+from ..nlp.tokenizer import TokenTable, token_table
 from .filters import body_end
 from .gazetteer import gazetteer
 
@@ -115,8 +117,16 @@ def _heads_by_length() -> tuple[tuple[int, dict[str, Head]], ...]:
     return tuple(sorted(table.items(), reverse=True))
 
 
+@functools.lru_cache(maxsize=None)
+def _head_last_characters() -> frozenset[str]:
+    return frozenset(head.text[-1] for head in heads())
+
+
 def head_of(word: str) -> Head | None:
-    """The longest head a word ends with, if any (looked up by suffix: called for every token)."""
+    """The longest head a word ends with, if any (looked up by suffix: called for every token,
+    so a word whose last character ends no head is answered at once)."""
+    if word[-1:] not in _head_last_characters():
+        return None
     for length, by_text in _heads_by_length():
         head = by_text.get(word[-length:])
         if head is not None:
@@ -170,7 +180,11 @@ def usable_quoted(name: str) -> bool:
 
 
 class EntityFinder:
-    """The ``policy_entities`` component: every entity mention into ``doc.spans``."""
+    """The ``policy_entities`` component: every entity mention into ``doc.spans``.
+
+    The grammars read the tokens from the tokenizer's lists (:func:`token_table`), not from
+    spaCy ``Token`` objects, which are built anew on every access.
+    """
 
     def __init__(self, nlp: Language):
         self.vocab = nlp.vocab
@@ -184,43 +198,43 @@ class EntityFinder:
         for key, names in (("PLACE", full | short | self.regions), ("ALIAS", set(self.aliases)),
                            ("PROGRAM", self.known_programs)):
             self.phrases.add(key, [doc for name in sorted(names) for doc in self._phrase_docs(name)])
-        self.quotes = Matcher(nlp.vocab)
-        for opening, closing in QUOTE_PAIRS:
-            self.quotes.add(opening, [[{"ORTH": opening},
-                                       {"ORTH": {"NOT_IN": [closing, opening, "\n"]}, "OP": "+"},
-                                       {"ORTH": closing}]])
 
     def _phrase_docs(self, name: str) -> Iterator[Doc]:
-        """A name as one token, and split before a level suffix (锦州 / 市), the two ways
-        jieba segments a name it knows or not, without running jieba on every name."""
+        """A name as one token, split before a level suffix (锦州 / 市), and one character a
+        token (叙/州/区: a run of characters the dictionary does not cover), the ways the
+        segmenter cuts a name it knows or not, without running it on every name."""
         yield Doc(self.vocab, words=[name], spaces=[False])
         if len(name) > 2 and name[-1] in "省市县区":
             yield Doc(self.vocab, words=[name[:-1], name[-1]], spaces=[False, False])
+        if len(name) > 2:
+            yield Doc(self.vocab, words=list(name), spaces=[False] * len(name))
 
     def __call__(self, doc: Doc) -> Doc:
-        limit = body_end(doc.text)
+        tokens = token_table(doc)
+        limit = body_end(tokens.text)
         spans = [span for span in self.find(doc) if span.end_char <= limit]
         doc.spans[SPANS_KEY] = SpanGroup(doc, name=SPANS_KEY, spans=_dedupe(spans))
         return doc
 
     def find(self, doc: Doc) -> Iterator[Span]:
-        yield from self._phrase_spans(doc)
-        yield from self._quoted_spans(doc)
-        yield from self._head_spans(doc)
-        yield from self._program_spans(doc)
+        tokens = token_table(doc)
+        yield from self._phrase_spans(doc, tokens)
+        yield from self._quoted_spans(doc, tokens)
+        yield from self._head_spans(doc, tokens)
+        yield from self._program_spans(doc, tokens)
 
     # -- gazetteer, aliases, known programs ---------------------------------------------------
-    def _phrase_spans(self, doc: Doc) -> Iterator[Span]:
+    def _phrase_spans(self, doc: Doc, tokens: TokenTable) -> Iterator[Span]:
         gaz = gazetteer()
         for match_id, start, end in self.phrases(doc):
             key = self.vocab.strings[match_id]
-            text = doc[start:end].text
+            text = tokens.span_text(start, end)
             if key == "ALIAS":
                 label, canonical = self.aliases[text]
                 yield Span(doc, start, end, label=label, kb_id=canonical, span_id=LEXICON)
             elif key == "PROGRAM":
                 yield Span(doc, start, end, label="PROGRAM", kb_id=text, span_id=LEXICON)
-            elif self._is_place(doc, start, end):
+            elif self._is_place(tokens, start, end):
                 if text in self.regions:
                     yield Span(doc, start, end, label="PLACE", kb_id=text, span_id=LEXICON)
                 else:
@@ -229,79 +243,103 @@ class EntityFinder:
                     yield Span(doc, start, end, label="PLACE", kb_id=division.code if division else "",
                                span_id=origin)
 
-    def _is_place(self, doc: Doc, start: int, end: int) -> bool:
+    def _is_place(self, tokens: TokenTable, start: int, end: int) -> bool:
         """A gazetteer match that is a place here: short forms and two-character names only
         where jieba tags the word a place name (和平, 城区 are words too), never a street."""
-        text = doc[start:end].text
-        following = doc[end].text if end < len(doc) else ""
+        text = tokens.span_text(start, end)
+        following = tokens.words[end] if end < len(tokens) else ""
         if following.startswith(place_features()) and not text.endswith(("省", "市")):
             return False
         if end - start == 1 and (text not in self.full_names or len(text) <= 2):
-            return doc[start].tag_ == "ns"
+            return tokens.tags[start] == "ns"
         return True
 
     # -- 《…》 and “…” ----------------------------------------------------------------------
-    def _quoted_spans(self, doc: Doc) -> Iterator[Span]:
+    def _quoted_spans(self, doc: Doc, tokens: TokenTable) -> Iterator[Span]:
         found: list[tuple[int, int, str]] = []
-        text = doc.text  # built from the tokens on every access: read it once
-        for match_id, start, end in self.quotes(doc):
-            opening = self.vocab.strings[match_id]
-            inner = doc[start + 1:end - 1]
+        text = tokens.text
+        for opening, start, end in _quotations(tokens.words):
             if opening == "《":
                 found.append((start + 1, end - 1, "POLICY"))
                 continue
-            if opening == "‘" and _inside_quotes(doc, start):
+            if opening == "‘" and _inside_quotes(tokens, start):
                 found.append((start + 1, end - 1, "NESTED"))
                 continue
-            before = text[max(0, doc[start].idx - CONTEXT_CHARS):doc[start].idx]
-            after = text[doc[end - 1].idx + 1:doc[end - 1].idx + 1 + CONTEXT_CHARS]
-            label = quoted_label(inner.text, before, after, self.known_programs)
+            opened, closed = tokens.starts[start], tokens.starts[end - 1]
+            before = text[max(0, opened - CONTEXT_CHARS):opened]
+            after = text[closed + 1:closed + 1 + CONTEXT_CHARS]
+            label = quoted_label(tokens.span_text(start + 1, end - 1), before, after, self.known_programs)
             introduced = any(cue in before for cue in cues("before", "program"))
             found.append((start + 1, end - 1, (label or "") + ("+" if introduced and label else "")))
-        yield from _label_quoted(doc, found)
+        yield from _label_quoted(doc, tokens, found)
 
     # -- head-final names -----------------------------------------------------------------
-    def _head_spans(self, doc: Doc) -> Iterator[Span]:
-        for i, token in enumerate(doc):
-            head = head_of(token.text)
-            if head is None or head.needs == "trigger" or token.tag_ == "x":
+    def _head_spans(self, doc: Doc, tokens: TokenTable) -> Iterator[Span]:
+        for i, word in enumerate(tokens.words):
+            head = head_of(word)
+            if head is None or head.needs == "trigger" or tokens.tags[i] == "x":
                 continue
-            first = _modifiers_start(doc, i)
-            if not _acceptable(head, doc[first:i], token) or is_generic(doc[first:i + 1].text):
+            first = _modifiers_start(tokens, i)
+            if not _acceptable(head, tokens, first, i) or is_generic(tokens.span_text(first, i + 1)):
                 continue
             yield Span(doc, first, i + 1, label=head.label, span_id=HEAD)
 
     # -- programs introduced by a verb ----------------------------------------------------
-    def _program_spans(self, doc: Doc) -> Iterator[Span]:
+    def _program_spans(self, doc: Doc, tokens: TokenTable) -> Iterator[Span]:
         triggers, listing = cues("before", "program"), cues("list", "program")
-        for i, token in enumerate(doc):
-            if token.text in listing:
-                yield from _listed_spans(doc, i)
-            if token.text not in triggers:
+        words = tokens.words
+        for i, word in enumerate(words):
+            if word in listing:
+                yield from _listed_spans(doc, tokens, i)
+            if word not in triggers:
                 continue
             start = i + 1
-            while start < len(doc):
-                end = _program_end(doc, start)
+            while start < len(words):
+                end = _program_end(tokens, start)
                 if end is None:
                     break
                 yield Span(doc, start, end, label="PROGRAM", span_id=TRIGGER)
-                if end < len(doc) and doc[end].text in LIST_JOINERS:
+                if end < len(words) and words[end] in LIST_JOINERS:
                     start = end + 1  # 实施甲工程、乙工程和丙行动
                 else:
                     break
 
 
-def _inside_quotes(doc: Doc, start: int) -> bool:
+_CLOSING_QUOTES = {closing: opening for opening, closing in QUOTE_PAIRS}
+
+
+def _quotations(words: Sequence[str]) -> Iterator[tuple[str, int, int]]:
+    """``(opening mark, start, end)`` of every quoted phrase: tokens ``start`` and ``end - 1``
+    are an opening mark and its closing mark with at least one token between them and none
+    of the two marks nor a line break token (``\n``) among those. One pass over the tokens; the
+    latest opening of each kind waits for its closing mark."""
+    waiting: dict[str, int] = {}
+    for i, word in enumerate(words):
+        if word in _OPENING_QUOTES:
+            waiting[word] = i
+        elif word in _CLOSING_QUOTES:
+            opening = _CLOSING_QUOTES[word]
+            start = waiting.pop(opening, None)
+            if start is not None and i > start + 1:
+                yield opening, start, i + 1
+        elif word == "\n":
+            waiting.clear()
+
+
+_OPENING_QUOTES = frozenset(opening for opening, _ in QUOTE_PAIRS)
+
+
+def _inside_quotes(tokens: TokenTable, start: int) -> bool:
     """Whether token ``start`` sits inside “…” (‘带土移植’优秀人才 nests a name in a phrase)."""
-    for token in reversed(doc[max(0, start - MAX_QUOTED_CHARS):start]):
-        if token.text == "”":
+    for word in reversed(tokens.words[max(0, start - MAX_QUOTED_CHARS):start]):
+        if word == "”":
             return False
-        if token.text == "“":
+        if word == "“":
             return True
     return False
 
 
-def _label_quoted(doc: Doc, found: list[tuple[int, int, str]]) -> Iterator[Span]:
+def _label_quoted(doc: Doc, tokens: TokenTable, found: list[tuple[int, int, str]]) -> Iterator[Span]:
     """Spans of labelled quoted phrases. A phrase nested in quotes (‘…’ inside “…”) is the
     name, not the phrase around it; unlabelled phrases listed next to a program are programs
     too (“锦州工匠”“锦州名医”评选), and likewise organisations (“海城正发布”“海城组工”等公众号),
@@ -315,62 +353,62 @@ def _label_quoted(doc: Doc, found: list[tuple[int, int, str]]) -> Iterator[Span]
     items.sort()
     groups: list[list[tuple[int, int, str]]] = []
     for item in items:
-        if groups and _adjacent(doc, groups[-1][-1][1], item[0]):
+        if groups and _adjacent(tokens, groups[-1][-1][1], item[0]):
             groups[-1].append(item)
         else:
             groups.append([item])
     for group in groups:
         labels = {label for _, _, label in group if label in ("PROGRAM", "ORG")}
         for start, end, label in group:
-            if not label and len(labels) == 1 and usable_quoted(doc[start:end].text):
+            if not label and len(labels) == 1 and usable_quoted(tokens.span_text(start, end)):
                 label = next(iter(labels))
             if label:
                 origin = INTRODUCED if (start, end) in introduced else QUOTED
                 yield Span(doc, start, end, label=label, span_id=origin)
 
 
-def _adjacent(doc: Doc, previous_end: int, start: int) -> bool:
+def _adjacent(tokens: TokenTable, previous_end: int, start: int) -> bool:
     """Two quoted phrases next to each other or joined by 、/和/及/与."""
-    between = doc[previous_end + 1:start - 1].text
+    between = tokens.span_text(previous_end + 1, start - 1)
     return between in ("", "、", "和", "及", "与", "，", ",")
 
 
-def _modifiers_start(doc: Doc, head: int) -> int:
+def _modifiers_start(tokens: TokenTable, head: int) -> int:
     """Index of the first word of the name ending at token ``head``: walk back over nouns,
     proper names and runs of one-character words (pieces of a name jieba does not know);
     where a place or 市/省 stands among them, the name starts there (布局|海城…试验区)."""
+    words, tags = tokens.words, tokens.tags
     first, chars = head, 0
     while first > 0:
-        token = doc[first - 1]
-        if not _modifier(doc, first - 1) or chars + len(token.text) > MAX_MODIFIER_CHARS:
+        if not _modifier(tokens, first - 1) or chars + len(words[first - 1]) > MAX_MODIFIER_CHARS:
             break
         first -= 1
-        chars += len(token.text)
+        chars += len(words[first])
     for i in range(first, head):
-        if doc[i].tag_ == "ns" or doc[i].text in JURISDICTION_WORDS:
+        if tags[i] == "ns" or words[i] in JURISDICTION_WORDS:
             return i
-    if doc[head].tag_ in PROPER_TAGS and (found := head_of(doc[head].text)) and found.text != doc[head].text:
+    if tags[head] in PROPER_TAGS and (found := head_of(words[head])) and found.text != words[head]:
         return head  # the word is a whole name by itself (辽沈战役纪念馆)
     return first
 
 
-def _modifier(doc: Doc, i: int) -> bool:
-    token = doc[i]
-    if token.text in STOP_MODIFIERS:
+def _modifier(tokens: TokenTable, i: int) -> bool:
+    word, tag = tokens.words[i], tokens.tags[i]
+    if word in STOP_MODIFIERS:
         return False
-    head = head_of(token.text)
+    head = head_of(word)
     if head is not None and head.label == "AGENCY" and head.needs != "alone":
         return False  # another body's name ends here (市人社局|会同市财政局)
-    if token.tag_ in MODIFIER_TAGS or ORDINAL.match(token.text):
+    if tag in MODIFIER_TAGS or ORDINAL.match(word):
         return True
-    if token.tag_ == "a" and len(token.text) == 1:
+    if tag == "a" and len(word) == 1:
         return True  # 新 in 新材料科技有限公司
     # one-character words next to each other are an unknown name (腾/鳌 in 腾鳌经济开发区)
-    return _single(doc, i) and (_single(doc, i - 1) or _single(doc, i + 1))
+    return _single(tokens, i) and (_single(tokens, i - 1) or _single(tokens, i + 1))
 
 
-def _single(doc: Doc, i: int) -> bool:
-    return 0 <= i < len(doc) and len(doc[i].text) == 1 and doc[i].tag_ not in FUNCTION_TAGS
+def _single(tokens: TokenTable, i: int) -> bool:
+    return 0 <= i < len(tokens) and len(tokens.words[i]) == 1 and tokens.tags[i] not in FUNCTION_TAGS
 
 
 ORDINAL = re.compile(r"^第[一二三四五六七八九十0-9]+$")  # 第二人民医院
@@ -379,62 +417,66 @@ STOP_MODIFIERS = frozenset({"各", "全", "本", "该", "等", "有关", "相关
                             "全省", "全县", "全区", "我市", "我省", "各级", "重点", "主要"})
 
 
-def _acceptable(head: Head, modifiers: Span, token: Token) -> bool:
-    """Whether a head and its modifiers make a name, by what the head needs. A word longer
-    than its head (市委组织部, 浙江大学 as one jieba word) brings its own modifier."""
-    own = token.text[: -len(head.text)]
-    words = [t.text for t in modifiers] + ([own] if own else [])
+def _acceptable(head: Head, tokens: TokenTable, first: int, last: int) -> bool:
+    """Whether a head and its modifiers (tokens ``first`` to ``last - 1``) make a name, by what
+    the head needs; token ``last`` ends in the head. A word longer than its head (市委组织部,
+    浙江大学 as one jieba word) brings its own modifier."""
+    own = tokens.words[last][: -len(head.text)]
+    modifiers = range(first, last)
+    words = [tokens.words[i] for i in modifiers] + ([own] if own else [])
     if head.needs == "alone":
         return bool(words) or not head.text.startswith(("县", "区"))
     if not words:
         return False
     if head.needs == "jurisdiction":
-        return words[0] in JURISDICTION_WORDS or (len(modifiers) > 0 and modifiers[0].tag_ == "ns")
+        return words[0] in JURISDICTION_WORDS or (len(modifiers) > 0 and tokens.tags[first] == "ns")
     if head.needs == "org":
-        return any(head_of(t.text) is not None and head_of(t.text).label == "ORG" for t in modifiers)
-    if own and (token.tag_ in PROPER_TAGS or own.startswith(tuple(JURISDICTION_WORDS))):
+        return any((found := head_of(tokens.words[i])) is not None and found.label == "ORG" for i in modifiers)
+    if own and (tokens.tags[last] in PROPER_TAGS or own.startswith(tuple(JURISDICTION_WORDS))):
         return True
-    specific = any(t.tag_ in PROPER_TAGS or t.text in JURISDICTION_WORDS for t in modifiers)
-    return specific or sum(_single(modifiers.doc, t.i) for t in modifiers) >= 2
+    specific = any(tokens.tags[i] in PROPER_TAGS or tokens.words[i] in JURISDICTION_WORDS for i in modifiers)
+    return specific or sum(_single(tokens, i) for i in modifiers) >= 2
 
 
-def _program_end(doc: Doc, start: int) -> int | None:
+def _program_end(tokens: TokenTable, start: int) -> int | None:
     """End of a program name starting at ``start`` (干部能力素质大提升三年行动): the first
     token ending in a program head, within reach, with no punctuation, other program verb or
     number before it (a count may stand just before the head: 三年行动)."""
     chars = 0
     triggers = cues("before", "program")
-    for j in range(start, len(doc)):
-        token = doc[j]
-        if token.tag_ == "x" or token.is_space or token.text in ("的", "和", "及") or token.text in triggers:
+    words, tags = tokens.words, tokens.tags
+    for j in range(start, len(words)):
+        word, tag = words[j], tags[j]
+        if tag == "x" or word.isspace() or word in ("的", "和", "及") or word in triggers:
             return None
-        chars += len(token.text)
+        chars += len(word)
         if chars > MAX_PROGRAM_CHARS:
             return None
-        head = head_of(token.text)
+        head = head_of(word)
         if head is not None and head.needs == "trigger" and j > start:
-            following = head_of(doc[j + 1].text) if j + 1 < len(doc) else None
+            following = head_of(words[j + 1]) if j + 1 < len(words) else None
             if following is not None and following.needs == "trigger":
                 continue  # 计划项目: the name goes on
-            name = doc[start:j + 1].text
+            name = tokens.span_text(start, j + 1)
             return None if is_generic(name) else j + 1
-        if token.tag_ == "m" and not (j + 1 < len(doc) and head_of(doc[j + 1].text)):
+        if tag == "m" and not (j + 1 < len(words) and head_of(words[j + 1])):
             return None
     return None
 
 
-def _listed_spans(doc: Doc, verb: int) -> Iterator[Span]:
+def _listed_spans(doc: Doc, tokens: TokenTable, verb: int) -> Iterator[Span]:
     """Honours listed after 评选 (评选锦州工匠、锦州名医、…): the items that start with a
     place name, up to the end of the list; an item ends before 等 or 各 (九江名医各10名)."""
+    words, tags = tokens.words, tokens.tags
     start = verb + 1
-    while start < len(doc):
+    while start < len(words):
         end, chars = start, 0
-        while end < len(doc) and doc[end].text not in LIST_END and doc[end].tag_ not in ("x", "m"):
-            chars += len(doc[end].text)
+        while end < len(words) and words[end] not in LIST_END and tags[end] not in ("x", "m"):
+            chars += len(words[end])
             end += 1
-        if end > start + 1 and doc[start].tag_ == "ns" and chars <= MAX_LISTED_CHARS:
+        if end > start + 1 and tags[start] == "ns" and chars <= MAX_LISTED_CHARS:
             yield Span(doc, start, end, label="PROGRAM", span_id=LISTED)
-        if end >= len(doc) or doc[end].text not in LIST_JOINERS:
+        if end >= len(words) or words[end] not in LIST_JOINERS:
             return
         start = end + 1
 
@@ -455,15 +497,12 @@ def _dedupe(spans: list[Span]) -> list[Span]:
       inside a name is dropped later, when the province is known: policy_miner/extract/names.py).
     """
     unique = list({(s.start, s.end, s.label_): s for s in spans}.values())
-
-    def inside(span: Span, other: Span) -> bool:
-        return other is not span and other.start <= span.start and span.end <= other.end \
-            and (other.end - other.start) > (span.end - span.start)
+    enclosing = Enclosing(unique)
 
     def dropped(span: Span) -> bool:
-        for other in unique:
-            if not inside(span, other):
-                continue
+        for other in enclosing.around(span):
+            if other.end - other.start == span.end - span.start:
+                continue  # the span itself, or another grammar's span over the same tokens
             if other.label_ == "POLICY" and span.id_ not in (LEXICON, TRIGGER, INTRODUCED):
                 return True
             if span.id_ == SHORT and other.label_ == "PLACE" and other.id_ == LEXICON:
@@ -476,6 +515,24 @@ def _dedupe(spans: list[Span]) -> list[Span]:
         return False
 
     return sorted((s for s in unique if not dropped(s)), key=lambda s: (s.start, s.end, s.label_))
+
+
+class Enclosing:
+    """Spans by start, to find the ones around a span without comparing every pair: a span
+    enclosing another starts at most the longest span's length before the other's end."""
+
+    def __init__(self, spans: Iterable[Span]):
+        self.spans = sorted(spans, key=lambda s: s.start)
+        self.starts = [s.start for s in self.spans]
+        self.reach = max((s.end - s.start for s in self.spans), default=0)
+
+    def around(self, span: Span) -> Iterator[Span]:
+        """The spans that start at or before ``span`` and end at or after it (itself included)."""
+        lo = bisect.bisect_left(self.starts, span.end - self.reach)
+        hi = bisect.bisect_right(self.starts, span.start)
+        for other in self.spans[lo:hi]:
+            if other.end >= span.end:
+                yield other
 
 
 @Language.factory(COMPONENT)

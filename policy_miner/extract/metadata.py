@@ -12,6 +12,7 @@ from collections import Counter
 from spacy.tokens import Doc
 
 from ..lexicons import read_rows
+from ..nlp.tokenizer import token_table
 from ..normalize.dates import parse_date
 from ..records import DocumentMeta
 from .entities import SPANS_KEY
@@ -120,7 +121,7 @@ def find_jurisdiction(doc: Doc, title: str | None, issuer: str | None) -> Jurisd
     places = [(start, division) for start, name in mentions
               if (division := gaz.resolve(name, home)) is not None]
     cities = [(start, city) for start, city in ((s, gaz.city_of(p)) for s, p in places) if city]
-    text = doc.text
+    text = token_table(doc).text
     named = [city for part in _parts(title) + _parts(issuer)
              for lo, hi in [_region(text, part)] if lo >= 0
              for start, city in cities if lo <= start < hi]

@@ -13,7 +13,7 @@ from spacy.tokens import Doc, Span
 
 from ..nlp import SentenceIndex
 from ..records import Entity
-from .entities import SHORT, SPANS_KEY, VERSION, head_of
+from .entities import SHORT, SPANS_KEY, VERSION, Enclosing, head_of
 from .gazetteer import Division, gazetteer
 
 QUOTES = re.compile(r"[《》〈〉“”‘’「」\"'\s]")
@@ -84,9 +84,10 @@ def entity_records(doc: Doc, doc_id: str, where: Jurisdiction) -> list[Entity]:
     """Entity records of a processed document, in text order, each with its sentence."""
     spans = list(doc.spans.get(SPANS_KEY, []))
     sentences = SentenceIndex.of(doc)
+    names = Enclosing(span for span in spans if span.label_ != "PLACE")
     records = []
     for span in spans:
-        if _foreign_short_form(span, spans, where):
+        if _foreign_short_form(span, names, where):
             continue
         sentence_start, sentence = sentences.sentence(span.start_char)
         records.append(Entity(doc=doc_id, start=span.start_char, end=span.end_char, text=span.text,
@@ -95,12 +96,13 @@ def entity_records(doc: Doc, doc_id: str, where: Jurisdiction) -> list[Entity]:
     return records
 
 
-def _foreign_short_form(span: Span, spans: list[Span], where: Jurisdiction) -> bool:
-    """A short place name inside another name that, read in the document's province, is a
-    place elsewhere: 三江 in “三江英才” of a Sichuan text is not 三江侗族自治县 (Guangxi)."""
+def _foreign_short_form(span: Span, names: Enclosing, where: Jurisdiction) -> bool:
+    """A short place name inside another name (``names``: the spans that are not places) that,
+    read in the document's province, is a place elsewhere: 三江 in “三江英才” of a Sichuan text
+    is not 三江侗族自治县 (Guangxi)."""
     if span.id_ != SHORT or where.province is None:
         return False
-    if not any(o.label_ != "PLACE" and o.start <= span.start and span.end <= o.end for o in spans):
+    if next(names.around(span), None) is None:
         return False
     division = gazetteer().resolve(span.text, where.province.code)
     return division is None or division.province_code != where.province.code

@@ -16,6 +16,7 @@ from typing import Sequence
 from spacy.tokens import Doc
 
 from ..nlp import SentenceIndex
+from ..nlp.tokenizer import token_table
 from ..normalize.dates import parse_date, relative_year
 from ..normalize.durations import parse_duration
 from ..normalize.numbers import parse_number, parse_range_words, to_json_number
@@ -269,7 +270,9 @@ class TokenIndex:
 
     @classmethod
     def from_doc(cls, doc: Doc) -> TokenIndex:
-        return cls([(t.idx, t.text, t.tag_) for t in doc if not t.is_space])
+        table = token_table(doc)
+        return cls([(start, word, tag) for start, word, tag in zip(table.starts, table.words, table.tags)
+                    if not word.isspace()])
 
     def between(self, start: int, end: int) -> list[tuple[str, str]]:
         """The (text, tag) tokens that start in ``[start, end)``."""
@@ -392,7 +395,7 @@ class ProgramIndex:
         triggers = entities_module.cues("before", "program")
         self.programs = [(e.start, e.end, e.name, any(t in text[max(0, e.start - 4):e.start] for t in triggers))
                          for e in sorted(entities, key=lambda e: e.start)
-                         if e.label == "PROGRAM" and not text[e.end:].lstrip("”’").startswith(qualifiers)]
+                         if e.label == "PROGRAM" and not text.startswith(qualifiers, _after_quotes(text, e.end))]
         self.starts = [start for start, *_ in self.programs]
 
     def around(self, start: int, end: int, sentence_lo: int, clause_lo: int, clause_hi: int) -> str | None:
@@ -409,14 +412,23 @@ class ProgramIndex:
         return None
 
 
+def _after_quotes(text: str, offset: int) -> int:
+    """The first offset at or after ``offset`` that is not a closing quote (”’)."""
+    while offset < len(text) and text[offset] in "”’":
+        offset += 1
+    return offset
+
+
 class _DocumentContext:
     """Per-document lookups shared by all mentions: sentences, words, sections, dates, programs."""
 
     def __init__(self, doc: Doc, tokens: TokenIndex, candidates: list[Candidate], doc_type: str | None,
                  ref_year: int | None, entities: Sequence[Entity] = ()):
-        self.text = doc.text
+        table = token_table(doc)
+        self.text = table.text
         self.sentences = SentenceIndex.of(doc)
-        self.words = context.WordBoundaries([(t.idx, t.idx + len(t.text)) for t in doc])
+        self.words = context.WordBoundaries([(start, start + len(word))
+                                             for start, word in zip(table.starts, table.words)])
         self.tokens = tokens
         sections = context.section_modalities(self.text)
         self.section_starts = [offset for offset, _ in sections]
@@ -480,7 +492,7 @@ def extract_quantities(doc: Doc, doc_id: str, doc_type: str | None = None,
     """Every quantity mention of a segmented document as a :class:`Quantity` (SPEC.md section 1);
     ``entities`` (the document's entity records) give each commitment its program."""
     tokens = TokenIndex.from_doc(doc)
-    candidates = find_candidates(doc.text, tokens, ref_year, default_modality(doc_type))
+    candidates = find_candidates(token_table(doc).text, tokens, ref_year, default_modality(doc_type))
     ctx = _DocumentContext(doc, tokens, candidates, doc_type, ref_year, entities)
     carry = _Carry()
     return [_record(cand, ctx, carry, doc_id) for cand in candidates]

@@ -9,6 +9,7 @@ No statistical spaCy model is used: policy texts need segmentation that keeps do
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 
 import spacy
@@ -17,17 +18,20 @@ from spacy.language import Language
 from policy_miner.lexicons import read_rows
 from policy_miner.nlp.segmenters import JiebaSegmenter, PkusegSegmenter
 from policy_miner.nlp.sentences import SENTENCIZER, SentenceIndex, sentence_boundaries, sentence_spans
-from policy_miner.nlp.tokenizer import SegmentingTokenizer, to_upos
+from policy_miner.nlp.tokenizer import SegmentingTokenizer, TokenTable, to_upos, token_table
 
 __all__ = [
     "SEGMENTERS",
     "SENTENCIZER",
     "SentenceIndex",
+    "TokenTable",
     "build_pipeline",
+    "default_segmenter",
     "load_user_words",
     "sentence_boundaries",
     "sentence_spans",
     "to_upos",
+    "token_table",
 ]
 
 SEGMENTERS = ("jieba", "pkuseg")
@@ -45,6 +49,13 @@ def _userdict_entries() -> list[tuple[str, str]]:
     The frequency cell is not used: jieba's suggested frequency already keeps a word whole.
     """
     return [(row[0], row[2] if len(row) > 2 else "") for row in read_rows(USERDICT) if row and row[0]]
+
+
+@functools.lru_cache(maxsize=1)
+def default_segmenter() -> JiebaSegmenter:
+    """jieba over ``lexicons/userdict.txt``, loaded once per process (about a second) and shared
+    by the default pipelines and the tool classifier; nothing adds words to it afterwards."""
+    return JiebaSegmenter(_userdict_entries())
 
 
 def build_pipeline(segmenter: str = "jieba", pkuseg_model: str | None = None,
@@ -67,6 +78,8 @@ def build_pipeline(segmenter: str = "jieba", pkuseg_model: str | None = None,
             raise ValueError("--segmenter pkuseg needs a model: pass --pkuseg-model PATH "
                              "(a folder made by spacy_pkuseg.train)")
         chosen: JiebaSegmenter | PkusegSegmenter = PkusegSegmenter(pkuseg_model, entries)
+    elif user_words is None:
+        chosen = default_segmenter()
     else:
         chosen = JiebaSegmenter(entries)
     nlp = spacy.blank("zh")

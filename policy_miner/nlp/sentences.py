@@ -8,12 +8,16 @@ document. The scan is one linear pass over the characters.
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Sequence
 
 import numpy
 from spacy.attrs import SENT_START
+from spacy.errors import Errors
 from spacy.language import Language
 from spacy.tokens import Doc
+
+from policy_miner.nlp.tokenizer import token_table
 
 SENTENCIZER = "policy_sentencizer"
 """Registered name of the component (``nlp.add_pipe(SENTENCIZER)``)."""
@@ -22,20 +26,23 @@ TERMINATORS = frozenset("。！？；!?")
 CLOSERS = frozenset("”’」』）)】〕》")
 PAIRS = {"《": "》", "“": "”"}
 _CLOSING = {close: open_ for open_, close in PAIRS.items()}
+_SIGNIFICANT = re.compile("[" + re.escape("".join([*PAIRS, *_CLOSING, *TERMINATORS, "\n"])) + "]")
+"""The characters that open or close a quotation, end a sentence or break a line."""
 
 
 def sentence_boundaries(text: str) -> list[int]:
     """Character offsets where a sentence starts, ascending; 0 and len(text) are left out.
 
     Whitespace after a sentence end belongs to that sentence, so a boundary is placed after it
-    (and the scan resumes there: every character is looked at once).
+    (and the scan resumes there: every character is looked at once). Only quotation marks,
+    terminators and line breaks change the state, so the scan jumps from one to the next.
     """
     boundaries: list[int] = []
     depth = dict.fromkeys(PAIRS, 0)
     i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        i += 1
+    while (found := _SIGNIFICANT.search(text, i)) is not None:
+        ch = found.group()
+        i = found.end()
         if ch in PAIRS:
             depth[ch] += 1
         elif ch in _CLOSING:
@@ -63,29 +70,37 @@ def policy_sentencizer(doc: Doc) -> Doc:
     """
     if not len(doc):
         return doc
+    table = token_table(doc)
     starts = numpy.full((len(doc), 1), -1, dtype="int64")  # 1 starts a sentence, -1 does not
     starts[0, 0] = 1
-    boundaries = iter(sentence_boundaries(doc.text))
-    pending = next(boundaries, None)
-    for token in doc[1:]:
-        if pending is not None and pending <= token.idx:
-            starts[token.i, 0] = 1
-            while pending is not None and pending <= token.idx:
-                pending = next(boundaries, None)
+    for boundary in sentence_boundaries(table.text):
+        first = table.first_at(boundary)
+        if first < len(doc):
+            starts[first, 0] = 1
     return doc.from_array([SENT_START], starts.astype("uint64"))  # spaCy's array type; -1 wraps
 
 
 def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
     """``(start, end)`` character offsets of the sentences, whitespace trimmed, empty ones dropped.
 
-    The extractor works on character offsets into the text, not on token indices.
+    The extractor works on character offsets into the text, not on token indices. Read from
+    the sentence-start array and the token table rather than ``doc.sents``, whose spans build
+    their text token by token.
     """
+    if not len(doc):
+        return []
+    if not doc.has_annotation("SENT_START"):
+        raise ValueError(Errors.E030)
+    table = token_table(doc)
+    text = table.text
+    firsts = [0, *(int(i) for i in numpy.flatnonzero(doc.to_array(SENT_START) == 1) if i > 0), len(doc)]
     spans = []
-    for sent in doc.sents:
-        text = sent.text
-        stripped = text.strip()
+    for first, following in zip(firsts, firsts[1:]):
+        start, end = table.starts[first], table.end(following - 1)
+        sentence = text[start:end]
+        stripped = sentence.strip()
         if stripped:
-            start = sent.start_char + (len(text) - len(text.lstrip()))
+            start += len(sentence) - len(sentence.lstrip())
             spans.append((start, start + len(stripped)))
     return spans
 
@@ -105,7 +120,7 @@ class SentenceIndex:
     @classmethod
     def of(cls, doc: Doc) -> "SentenceIndex":
         """The index of a processed document's sentences."""
-        return cls(doc.text, sentence_spans(doc))
+        return cls(token_table(doc).text, sentence_spans(doc))
 
     def around(self, start: int) -> tuple[int, int]:
         """``(lo, hi)`` of the sentence holding offset ``start``."""

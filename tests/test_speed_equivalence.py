@@ -1,0 +1,256 @@
+"""The fast paths of the extraction give what the slow ones they replaced gave.
+
+Each test sets a rewritten function against the straightforward version it replaced (jieba's
+own route, spaCy's alignment and Matcher, ``doc.sents``, ``re.finditer`` per cue, scikit-learn's
+``CountVectorizer``), on the sample corpus and on generated text.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import jieba.posseg
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn.feature_extraction.text import CountVectorizer
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span
+from spacy.util import get_words_and_spaces
+
+from policy_miner.extract import context
+from policy_miner.extract.context import Cue, WordBoundaries, find_cues
+from policy_miner.extract.entities import (HEAD, LEXICON, QUOTE_PAIRS, SHORT, TRIGGER, _dedupe,
+                                           _quotations)
+from policy_miner.nlp import build_pipeline, default_segmenter, sentence_boundaries, sentence_spans
+from policy_miner.nlp.tokenizer import align, token_table
+from policy_miner.tools.classifier import CharNgramCounts, CueCounts, FastCounts, _cues, _words, char_ngrams
+
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = [path.read_text(encoding="utf-8") for path in sorted((REPO / "corpora").glob("*.txt"))]
+POLICY_TEXT = st.text(alphabet="人才计划锦州市引进补贴不低于万元每人个名叙。，；！？“”‘’《》、\n \t　ab1.5%-",
+                      max_size=60)
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    return build_pipeline()
+
+
+# --- segmentation -------------------------------------------------------------------------
+
+def jieba_route(segmenter, block: str) -> list[int]:  # noqa: ANN001 - the private tokenizer
+    """Where each word ends on jieba's own route (get_DAG + calc)."""
+    tokenizer = segmenter._tokenizer
+    route: dict[int, tuple[float, int]] = {}
+    tokenizer.calc(block, tokenizer.get_DAG(block), route)
+    return [route[i][1] + 1 for i in range(len(block))]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="人才计划锦州市引进高层次团队发展专项资金补贴万元18.7abc", min_size=1, max_size=40))
+def test_route_is_jiebas_route(block: str) -> None:
+    segmenter = default_segmenter()
+    assert segmenter._route(block) == jieba_route(segmenter, block)
+
+
+def test_route_is_jiebas_route_on_the_corpus() -> None:
+    segmenter = default_segmenter()
+    for text in CORPUS:
+        for block in re.findall(r"[\u4E00-\u9FD5a-zA-Z0-9+#&._]+", text):
+            assert segmenter._route(block) == jieba_route(segmenter, block)
+
+
+def test_segmentation_keeps_every_character_and_poseggs_numbers() -> None:
+    segmenter = default_segmenter()
+    for text in CORPUS:
+        assert "".join(word for word, _ in segmenter(text)) == text
+    pairs = segmenter("人才总量达到1.4万人，增长18.7%，2025年")
+    assert ("18.7", "m") in pairs and ("%", "x") in pairs and ("1.4", "m") in pairs
+
+
+def test_segmentation_is_mostly_poseggs() -> None:
+    """Only runs of characters the dictionary does not cover may be cut differently."""
+    segmenter = default_segmenter()
+    tagger = jieba.posseg.POSTokenizer(segmenter._tokenizer)
+    same = total = 0
+    for text in CORPUS:
+        ours = set(segmenter(text))
+        theirs = [(pair.word, pair.flag) for pair in tagger.cut(text)]
+        same += sum(pair in ours for pair in theirs)
+        total += len(theirs)
+    assert same / total > 0.97
+
+
+# --- tokens and sentences -----------------------------------------------------------------
+
+@settings(max_examples=200, deadline=None)
+@given(POLICY_TEXT)
+def test_align_is_spacys(text: str) -> None:
+    words = [word for word, _ in default_segmenter()(text) if not word.isspace()]
+    tokens, spaces, starts = align(words, text)
+    assert (tokens, spaces) == get_words_and_spaces(words, text)
+    assert all(text.startswith(token, start) for token, start in zip(tokens, starts))
+
+
+@settings(max_examples=100, deadline=None)
+@given(POLICY_TEXT)
+def test_sentence_spans_are_the_sents(nlp: Language, text: str) -> None:
+    doc = nlp(text)
+    expected = []
+    for sent in doc.sents:
+        stripped = sent.text.strip()
+        if stripped:
+            start = sent.start_char + len(sent.text) - len(sent.text.lstrip())
+            expected.append((start, start + len(stripped)))
+    assert sentence_spans(doc) == expected
+    table = token_table(doc)
+    assert (list(table.words), list(table.starts), list(table.tags)) == (
+        [t.text for t in doc], [t.idx for t in doc], [t.tag_ for t in doc])
+
+
+def reference_boundaries(text: str) -> list[int]:
+    """The character-by-character scan sentence_boundaries replaced."""
+    pairs = {"《": "》", "“": "”"}
+    closing = {close: open_ for open_, close in pairs.items()}
+    terminators, closers = "。！？；!?", "”’」』）)】〕》"
+    boundaries, depth, i, n = [], dict.fromkeys(pairs, 0), 0, len(text)
+    while i < n:
+        ch = text[i]
+        i += 1
+        if ch in pairs:
+            depth[ch] += 1
+        elif ch in closing:
+            depth[closing[ch]] = max(0, depth[closing[ch]] - 1)
+        elif ch in terminators:
+            while i < n and (text[i] in terminators or text[i] in closers):
+                if text[i] in closing:
+                    depth[closing[text[i]]] = max(0, depth[closing[text[i]]] - 1)
+                i += 1
+        if ch == "\n" or (ch in terminators and not any(depth.values())):
+            depth = dict.fromkeys(pairs, 0)
+            while i < n and text[i].isspace():
+                i += 1
+            if i < n:
+                boundaries.append(i)
+    return boundaries
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="甲。！？；!?”’」』）)】〕》《“\n \t　", max_size=40))
+def test_sentence_boundaries_as_the_character_scan(text: str) -> None:
+    assert sentence_boundaries(text) == reference_boundaries(text)
+
+
+# --- entities -----------------------------------------------------------------------------
+
+def matcher_quotations(nlp: Language, words: list[str]) -> set[tuple[str, int, int]]:
+    """The spaCy Matcher patterns _quotations replaced."""
+    matcher = Matcher(nlp.vocab)
+    for opening, closing in QUOTE_PAIRS:
+        matcher.add(opening, [[{"ORTH": opening}, {"ORTH": {"NOT_IN": [closing, opening, "\n"]}, "OP": "+"},
+                               {"ORTH": closing}]])
+    doc = Doc(nlp.vocab, words=words)
+    return {(nlp.vocab.strings[key], start, end) for key, start, end in matcher(doc)}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["《", "》", "“", "”", "‘", "’", "「", "」", "〈", "〉", "\n", "甲", "乙"]),
+                min_size=1, max_size=25))
+def test_quotations_are_the_matchers(nlp: Language, words: list[str]) -> None:
+    assert set(_quotations(words)) == matcher_quotations(nlp, words)
+
+
+def reference_dedupe(spans: list[Span]) -> list[Span]:
+    """The all-pairs _dedupe that the Enclosing index replaced."""
+    unique = list({(s.start, s.end, s.label_): s for s in spans}.values())
+
+    def dropped(span: Span) -> bool:
+        for other in unique:
+            if not (other is not span and other.start <= span.start and span.end <= other.end
+                    and (other.end - other.start) > (span.end - span.start)):
+                continue
+            if other.label_ == "POLICY" and span.id_ not in (LEXICON, TRIGGER, "introduced"):
+                return True
+            if span.id_ == SHORT and other.label_ == "PLACE" and other.id_ == LEXICON:
+                return True
+            if other.label_ == "PROGRAM" and other.id_ in ("quoted", "introduced") and span.id_ == HEAD:
+                return True
+            family = {"AGENCY", "ORG"} if span.label_ in ("AGENCY", "ORG") else {span.label_}
+            if span.label_ != "PLACE" and other.label_ in family and span.id_ != LEXICON:
+                return True
+        return False
+
+    return sorted((s for s in unique if not dropped(s)), key=lambda s: (s.start, s.end, s.label_))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 12), st.integers(1, 5),
+                          st.sampled_from(["PLACE", "AGENCY", "ORG", "POLICY", "PROGRAM"]),
+                          st.sampled_from([LEXICON, SHORT, "quoted", "introduced", HEAD, TRIGGER, "listed"])),
+                max_size=12))
+def test_dedupe_as_all_pairs(nlp: Language, rows: list[tuple[int, int, str, str]]) -> None:
+    doc = Doc(nlp.vocab, words=["字"] * 20)
+    spans = [Span(doc, start, start + length, label=label, span_id=origin) for start, length, label, origin in rows]
+    key = [(s.start, s.end, s.label_, s.id_) for s in reference_dedupe(spans)]
+    assert [(s.start, s.end, s.label_, s.id_) for s in _dedupe(spans)] == key
+
+
+# --- quantity context -----------------------------------------------------------------------
+
+def reference_find_cues(window: str, cues: tuple[Cue, ...], words: WordBoundaries | None = None,
+                        offset: int = 0) -> list[tuple[int, Cue]]:
+    """find_cues as it was, with re.finditer per cue."""
+    hits: list[tuple[int, Cue]] = []
+    taken = bytearray(len(window))
+    for cue in cues:
+        for match in re.finditer(re.escape(cue.word), window):
+            if any(taken[match.start():match.end()]):
+                continue
+            if words is not None and len(cue.word) == 1 and not words.is_word(
+                    offset + match.start(), offset + match.end()):
+                continue
+            taken[match.start():match.end()] = b"\x01" * len(cue.word)
+            hits.append((match.start(), cue))
+    return sorted(hits, key=lambda hit: hit[0])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="不低于超过最高每人月年以上下共达到将要实现给予奖励截至累计万元", max_size=30),
+       st.sets(st.integers(0, 30)))
+def test_find_cues_as_finditer(window: str, cuts: set[int]) -> None:
+    words = WordBoundaries([(a, b) for a, b in zip(sorted(cuts), sorted(cuts)[1:])])
+    for cues in (context.bound_cues(), context.per_cues(), context.modality_cues(), context.when_cues(),
+                 (Cue("每每", "x", ""), Cue("每", "y", ""))):
+        assert find_cues(window, cues) == reference_find_cues(window, cues)
+        assert find_cues(window, cues, words, 0) == reference_find_cues(window, cues, words, 0)
+
+
+# --- tool classifier ------------------------------------------------------------------------
+
+CLAUSES = ["给予人才安居补贴每人10万元。", "实施“兴锦人才计划”，引进高层次人才团队。", "  ABC  abc\t人才  ",
+           "", "加强人才工作领导小组建设", "对引进的博士给予购房补贴，落实税收优惠政策。"]
+
+
+def segmented(texts: list[str]) -> list[tuple[str, list[str]]]:
+    return [(text, [word for word, _ in default_segmenter()(text) if word.strip()]) for text in texts]
+
+
+@pytest.mark.parametrize("fast, analyzer, options", [
+    (FastCounts, _words, {}),
+    (CharNgramCounts, char_ngrams, {"min_df": 2}),
+    (CueCounts, _cues, {"binary": True}),
+])
+def test_fast_counts_are_countvectorizers(fast, analyzer, options) -> None:  # noqa: ANN001
+    train = segmented(CLAUSES + [text[: len(text) // 2] for text in CLAUSES])
+    test = segmented(CLAUSES[::-1] + ["完全没有见过的句子", "人才"])
+    ours = fast(analyzer=analyzer, **options).fit(train).transform(test)
+    theirs = CountVectorizer(analyzer=analyzer, **options).fit(train).transform(test)
+    assert ours.shape == theirs.shape and (ours != theirs).nnz == 0
+
+
+def test_char_ngrams_are_scikit_learns() -> None:
+    analyzer = CountVectorizer(analyzer="char", ngram_range=(1, 3)).build_analyzer()
+    for text in CLAUSES + CORPUS[:1]:
+        assert char_ngrams((text, [])) == analyzer(text)
