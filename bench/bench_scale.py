@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 import jieba
+import logging
 import psutil
 
 REPO = Path(__file__).resolve().parent.parent

@@ -6,8 +6,12 @@ own route, spaCy's alignment and Matcher, ``doc.sents``, ``re.finditer`` per cue
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
+
+import numpy
+import scipy.sparse as sp
 
 import jieba.posseg
 import pytest
@@ -25,7 +29,10 @@ from policy_miner.extract.entities import (HEAD, LEXICON, QUOTE_PAIRS, SHORT, TR
                                            _quotations)
 from policy_miner.nlp import build_pipeline, default_segmenter, sentence_boundaries, sentence_spans
 from policy_miner.nlp.tokenizer import align, token_table
-from policy_miner.tools.classifier import CharNgramCounts, CueCounts, FastCounts, _cues, _words, char_ngrams
+from policy_miner.io import record_rows
+from policy_miner.records import OUTPUT_FILES, from_dict, to_dict
+from policy_miner.tools.classifier import (CharNgramCounts, CueCounts, FastCounts, _cues, _transform, _words,
+                                          char_ngrams, default_classifier, segment)
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = [path.read_text(encoding="utf-8") for path in sorted((REPO / "corpora").glob("*.txt"))]
@@ -254,3 +261,21 @@ def test_char_ngrams_are_scikit_learns() -> None:
     analyzer = CountVectorizer(analyzer="char", ngram_range=(1, 3)).build_analyzer()
     for text in CLAUSES + CORPUS[:1]:
         assert char_ngrams((text, [])) == analyzer(text)
+
+
+def test_probabilities_are_scikit_learns() -> None:
+    """Direct TF-IDF weighting and softmax give predict_proba's numbers, bit for bit."""
+    classifier = default_classifier()
+    texts = [s for text in CORPUS for s in text.replace("。", "。\n").splitlines()] + ["", "  "]
+    analysed = [(text, segment(text)) for text in texts]
+    fast = sp.hstack([_transform(block, analysed) for block in classifier.features]).tocsr()
+    slow = sp.hstack([block.transform(analysed) for block in classifier.features]).tocsr()
+    assert abs(fast - slow).max() == 0
+    assert numpy.array_equal(classifier.probabilities(fast), classifier.model.predict_proba(slow))
+
+
+def test_to_dict_is_asdict(corpus_run: Path) -> None:
+    for kind in OUTPUT_FILES:
+        for row in record_rows(corpus_run, kind):
+            record = from_dict(row)
+            assert to_dict(record) == dataclasses.asdict(record)
