@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import random
 import shutil
 import subprocess
@@ -34,7 +35,6 @@ from pathlib import Path
 from typing import Any
 
 import jieba
-import logging
 import psutil
 
 REPO = Path(__file__).resolve().parent.parent
@@ -43,6 +43,8 @@ SEED = 7
 PARAGRAPHS_PER_DOC = (3, 12)
 DOCS_PER_FOLDER = 500
 SAMPLE_EVERY = 0.1
+
+logging.getLogger("jieba").setLevel(logging.WARNING)  # no "Building prefix dict" chatter
 
 
 def paragraphs(samples: Path) -> list[str]:

@@ -3,9 +3,9 @@
 ``make_bad_corpus(root)`` writes it under ``root`` (about 90 MB of apparent size but only
 ~22 MB on disk: the "too large" file is sparse) in well under a second, and returns what
 ``iter_corpus([root])`` must make of each file: ``{doc_id: (status, reason substring)}``,
-the substring None for processed files. Files the walk must not yield at all (hidden
-names) are not in the mapping; see ``HIDDEN``. Warnings expected on processed files are in
-``EXPECTED_WARNINGS``; text that must never reach a document is in ``HTML_HIDDEN_MARKERS``.
+the substring None for processed files; hidden names (``HIDDEN``) are skipped unread.
+Warnings expected on processed files are in ``EXPECTED_WARNINGS``; text that must never
+reach a document is in ``HTML_HIDDEN_MARKERS``.
 
 Used by tests/test_bad_inputs.py, and meant for the run engine's tests too (workers must
 give the same statuses).
@@ -79,8 +79,9 @@ EXPECTED_WARNINGS = {
     "truncated": "truncated UTF-8: 2 bytes of an incomplete character at the end dropped",
 }
 
-# Hidden names (leading dot) the walk skips without a trace, by design; they look like path
-# traversal ("..txt" has stem ".", a folder "..bak") if a name were ever used as an id.
+# Hidden names (leading dot): reported as skipped under their whole name, never read, a hidden
+# folder never walked; they look like path traversal ("..txt" has stem ".", a folder "..bak")
+# if a name were ever used as an id.
 HIDDEN = ("..txt", "..bak/inner.txt", "...txt")
 
 
@@ -115,6 +116,7 @@ def make_bad_corpus(root: Path) -> dict[str, tuple[str, str | None]]:
     for hidden in HIDDEN:
         (root / hidden).parent.mkdir(parents=True, exist_ok=True)
         (root / hidden).write_bytes(POLICY.encode("utf-8"))
+        expected[hidden.split("/")[0]] = ("skipped", "hidden")
 
     # --- size limits ------------------------------------------------------------------
     # 20 MiB of Chinese text: 20 MiB / 4 bytes > 3,000,000 characters, so it fails the

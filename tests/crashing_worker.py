@@ -15,3 +15,8 @@ def die_on_crash(task: Task, settings: Settings) -> Outcome:
 
 def no_warm_up(segmenter: str, pkuseg_model: str | None) -> None:
     """Pool initializer that loads nothing: the stand-in needs no pipeline."""
+
+
+def die_on_start(segmenter: str, pkuseg_model: str | None) -> None:
+    """Pool initializer of a worker that cannot start at all."""
+    os._exit(1)

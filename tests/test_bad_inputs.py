@@ -89,10 +89,12 @@ def test_every_file_once_with_expected_status(bad: tuple[Path, dict], sources: l
         assert source.warning == EXPECTED_WARNINGS.get(source.doc_id)
 
 
-def test_hidden_names_are_not_walked(bad: tuple[Path, dict], sources: list[SourceFile]) -> None:
+def test_hidden_names_are_reported_not_read(bad: tuple[Path, dict], sources: list[SourceFile]) -> None:
     root, _ = bad
     assert all((root / name).exists() for name in HIDDEN)
-    assert not any(Path(s.path).name.startswith(".") or "/." in s.path[len(str(root)):] for s in sources)
+    hidden = [s for s in sources if "/." in s.path[len(str(root)):]]
+    assert sorted(s.doc_id for s in hidden) == ["...txt", "..bak", "..txt"]  # the folder is not walked
+    assert all(s.status == "skipped" and s.text is None and "hidden" in s.reason for s in hidden)
 
 
 def test_doc_ids_stay_inside(sources: list[SourceFile]) -> None:
@@ -499,6 +501,7 @@ def test_list_files_reads_nothing(tmp_path: Path) -> None:
     (tmp_path / ".git" / "c.txt").write_bytes(b"")
     entries = list(list_files([tmp_path, tmp_path / "missing.pdf"]))
     assert entries == [
+        Entry(tmp_path / ".git", ".git", skipped="hidden folder (name starts with '.')"),
         Entry(tmp_path / "a.txt", "a"),
         Entry(tmp_path / "sub" / "b.txt", "sub/b"),
         Entry(tmp_path / "missing.pdf", "missing", "no such file or folder"),

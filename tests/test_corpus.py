@@ -134,7 +134,7 @@ def test_text_files_in_every_encoding(tmp_path: Path) -> None:
     assert all(s.text == POLICY and s.reason is None for s in found.values())
 
 
-def test_doc_ids_nested_sorted_and_hidden_skipped(tmp_path: Path) -> None:
+def test_doc_ids_nested_sorted_and_hidden_reported_unread(tmp_path: Path) -> None:
     (tmp_path / "b.txt").write_text(POLICY, encoding="utf-8")
     (tmp_path / "sub" / "deeper").mkdir(parents=True)
     (tmp_path / "sub" / "a.txt").write_text(POLICY, encoding="utf-8")
@@ -143,11 +143,15 @@ def test_doc_ids_nested_sorted_and_hidden_skipped(tmp_path: Path) -> None:
     (tmp_path / ".hidden.txt").write_text(POLICY, encoding="utf-8")
     (tmp_path / ".git").mkdir()
     (tmp_path / ".git" / "x.txt").write_text(POLICY, encoding="utf-8")
-    sources = list(iter_corpus([tmp_path]))
+    every = list(iter_corpus([tmp_path]))
+    hidden = {s.doc_id: (s.status, s.reason) for s in every if s.doc_id.startswith(".")}
+    assert hidden == {".git": ("skipped", "hidden folder (name starts with '.')"),
+                      ".hidden.txt": ("skipped", "hidden file (name starts with '.')")}
+    sources = [s for s in every if not s.doc_id.startswith(".")]
     assert [s.doc_id for s in sources] == ["b", "sub/a", "sub/deeper/c.v2", "人才 政策 2023"]
     assert sources[3].path == str(tmp_path / "人才 政策 2023.txt")
     assert all(s.status == "processed" for s in sources)
-    assert sources == list(iter_corpus([tmp_path]))  # deterministic
+    assert every == list(iter_corpus([tmp_path]))  # deterministic
 
 
 def test_single_file_id_is_stem(tmp_path: Path) -> None:

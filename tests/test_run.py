@@ -15,7 +15,7 @@ import pytest
 
 from policy_miner.pipeline import Extractor
 from policy_miner.records import OUTPUT_FILES
-from policy_miner.run import ResumeError, Settings, run_corpus
+from policy_miner.run import EngineError, ResumeError, Settings, run_corpus
 from policy_miner.run.engines import _pool
 from policy_miner.run.progress import Progress
 from policy_miner.run.store import JOURNAL, MANIFEST, PARTIAL, Staging, run_header
@@ -23,7 +23,7 @@ from policy_miner.run.worker import FAILED, PROCESSED, Outcome, Task
 
 from .bad_corpus import EXPECTED_WARNINGS, HTML_HIDDEN_MARKERS, make_bad_corpus
 from .conftest import CORPUS
-from .crashing_worker import die_on_crash, no_warm_up
+from .crashing_worker import die_on_crash, die_on_start, no_warm_up
 
 PUBLISHED = (*OUTPUT_FILES.values(), MANIFEST)
 EXTRA = "锦州市对新引进的博士每人给予5万元安家补贴，分3年发放。\n"
@@ -77,6 +77,15 @@ def test_two_jobs_give_the_same_outputs(small: Path, serial: Path, tmp_path: Pat
 def test_dask_local_cluster_gives_the_same_outputs(small: Path, serial: Path, tmp_path: Path) -> None:
     report = run_corpus([small], tmp_path, settings=Settings(), jobs=2, engine="dask")
     assert report.engine == "dask" and report.failed == 1 and _outputs(tmp_path) == _outputs(serial)
+
+
+def test_dask_scheduler_address(small: Path, serial: Path, tmp_path: Path) -> None:
+    """--scheduler ADDRESS: the run goes to an existing cluster (here one started by the test)."""
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        run_corpus([small], tmp_path, settings=Settings(), engine="dask", scheduler=cluster.scheduler_address)
+    assert _outputs(tmp_path) == _outputs(serial)
 
 
 def test_resume_processes_only_new_and_changed_files(tmp_path: Path, extractor: Extractor) -> None:
@@ -223,3 +232,9 @@ def test_bad_corpus_end_to_end_with_two_jobs(tmp_path: Path) -> None:
     assert not any(marker in quantities for marker in HTML_HIDDEN_MARKERS)
     created = set(tmp_path.rglob("*")) - before
     assert all(p == out or out in p.parents for p in created)
+
+
+def test_workers_that_cannot_start_stop_the_run_not_the_documents() -> None:
+    tasks = [Task(i, f"{doc}.txt", doc) for i, doc in enumerate("abc")]
+    with pytest.raises(EngineError, match="worker processes die as they start"):
+        list(_pool(die_on_crash, tasks, Settings(), 2, initializer=die_on_start))

@@ -1,6 +1,6 @@
 """Walking input paths -> one SourceFile per file found, every file accounted for.
 
-The walk is sorted so runs are reproducible, skips hidden entries (editor and VCS clutter),
+The walk is sorted so runs are reproducible, reports hidden entries (editor and VCS clutter) as skipped without reading them,
 and remembers the real path of every folder it entered so a symlink loop is entered once.
 Nothing a single file does can stop the walk: every problem becomes that file's status.
 
@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from .errors import FAILED, ReadError
+from .errors import FAILED, SKIPPED, ReadError
 from .formats import decode_document, format_of
 from .limits import Limits, size_text
 
@@ -189,6 +189,9 @@ def iter_corpus(paths: Sequence[str | Path], limits: Limits = Limits()) -> Itera
         if entry.error is not None:
             yield SourceFile(entry.doc_id, path, FAILED, entry.error)
             continue
+        if entry.skipped is not None:
+            yield SourceFile(entry.doc_id, path, SKIPPED, entry.skipped)
+            continue
         if entry.doc_id in claimed:
             yield _duplicate(entry.path, entry.doc_id, claimed)
             continue
@@ -216,12 +219,14 @@ class Entry(NamedTuple):
     path: Path
     doc_id: str
     error: str | None = None
+    skipped: str | None = None
+    """Why the walk passed over it unread (a hidden name), so the report still lists it."""
 
 
 def list_files(paths: Sequence[str | Path]) -> Iterator[Entry]:
     """Every file under ``paths`` as an Entry, in order, without reading any file.
 
-    A folder is walked recursively (sorted, hidden entries skipped, each real folder entered
+    A folder is walked recursively (sorted, hidden entries listed as skipped, each real folder entered
     once); a file, or any other non-folder such as a FIFO or a dangling link, stands for
     itself with its stem as doc id; a missing path gives an Entry with error "no such file
     or folder". Doc ids are '/'-separated relative paths: no component is empty, "." or "..",
@@ -263,9 +268,11 @@ def _walk(folder: Path, parts: tuple[str, ...], seen: set[str]) -> Iterator[Entr
         yield Entry(folder, doc_id, f"cannot list folder ({exc.strerror or exc})")
         return
     for name in names:
-        if name.startswith("."):
-            continue  # hidden; also means no id component is ever "." or ".."
         path = folder / name
+        if name.startswith("."):  # editor and VCS clutter; reported, never read or walked
+            kind = "folder" if path.is_dir() else "file"
+            yield Entry(path, "/".join((*parts, name)), skipped=f"hidden {kind} (name starts with '.')")
+            continue
         if path.is_dir():
             yield from _walk(path, (*parts, name), seen)
         else:

@@ -6,10 +6,10 @@ pool, Dask; outcomes in corpus order), ``store`` (staging, journal, resume, publ
 ``progress`` (bar or periodic lines), ``report`` (report.json and the closing summary),
 ``runner`` (ties them together).
 """
-from .engines import ENGINES
+from .engines import ENGINES, EngineError
 from .report import RunReport
 from .runner import default_jobs, run_corpus
 from .store import ResumeError
 from .worker import Settings
 
-__all__ = ["ENGINES", "ResumeError", "RunReport", "Settings", "default_jobs", "run_corpus"]
+__all__ = ["ENGINES", "EngineError", "ResumeError", "RunReport", "Settings", "default_jobs", "run_corpus"]

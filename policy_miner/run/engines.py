@@ -60,6 +60,15 @@ def _in_order(submit: Callable[[Task], Future], tasks: Iterable[Task], window: i
         yield pending.popleft()
 
 
+class EngineError(Exception):
+    """The engine itself cannot run (workers that cannot start), as opposed to a bad document."""
+
+
+def _alive() -> bool:
+    """A no-op task: its result proves a new pool's workers started."""
+    return True
+
+
 def _crashed(task: Task, error: BaseException) -> Outcome:
     return Outcome(task.index, task.doc_id, task.path, FAILED, f"worker process died ({type(error).__name__})")
 
@@ -85,8 +94,24 @@ def _pool(work: Work, tasks: Iterable[Task], settings: Settings, jobs: int,
     context = multiprocessing.get_context("forkserver")
 
     def new_pool() -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(jobs, mp_context=context, initializer=initializer or _warm,
+        """A pool whose workers have started (and built their pipelines), or EngineError."""
+        pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=initializer or _warm,
                                    initargs=(settings.segmenter, settings.pkuseg_model))
+        try:
+            pool.submit(_alive).result()
+        except BrokenProcessPool as error:
+            pool.shutdown(wait=True)
+            raise EngineError("worker processes die as they start (see the messages above); "
+                              "try --jobs 1") from error
+        return pool
+
+    def submit(task: Task) -> Future:
+        try:
+            return pool.submit(work, task, settings)
+        except BrokenProcessPool as error:  # broke since the last result: handled like one
+            broken: Future = Future()
+            broken.set_exception(error)
+            return broken
 
     pool = new_pool()
     source = iter(tasks)
@@ -94,7 +119,7 @@ def _pool(work: Work, tasks: Iterable[Task], settings: Settings, jobs: int,
     try:
         while True:
             while len(pending) < jobs * TASKS_PER_WORKER and (task := next(source, None)) is not None:
-                pending.append((task, pool.submit(work, task, settings)))
+                pending.append((task, submit(task)))
             if not pending:
                 return
             task, future = pending[0]
@@ -109,8 +134,8 @@ def _pool(work: Work, tasks: Iterable[Task], settings: Settings, jobs: int,
                     if future.done() and not future.cancelled() and future.exception() is None:
                         yield future.result()
                         continue
-                    try:  # alone in the pool: if it breaks now, this document is the cause
-                        yield pool.submit(work, task, settings).result()
+                    try:  # alone in a pool that started: if it breaks now, this document is the cause
+                        yield submit(task).result()
                     except BrokenProcessPool as error:
                         yield _crashed(task, error)
                         pool.shutdown(wait=True)

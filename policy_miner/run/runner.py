@@ -59,7 +59,8 @@ def run_corpus(paths: Sequence[str | Path], out_dir: str | Path, extractor: Extr
         report.add(outcome)
         meter.update(outcome)
 
-    tasks = (Task(index, str(entry.path), entry.doc_id, _known_hash(known.get(entry.doc_id)), entry.error)
+    tasks = (Task(index, str(entry.path), entry.doc_id, _known_hash(known.get(entry.doc_id)),
+                  entry.error, entry.skipped)
              for index, entry in enumerate(entries))
     try:
         for outcome in outcomes(tasks, settings, jobs, engine, scheduler, extractor):

@@ -59,6 +59,8 @@ class Task:
     known_sha256: str | None = None
     error: str | None = None
     """Why the listing could not even reach the file (a missing path, an unlistable folder)."""
+    skipped: str | None = None
+    """Why the listing passed over the file unread (a hidden name)."""
 
 
 @dataclass
@@ -149,6 +151,8 @@ def process(task: Task, settings: Settings, extractor: Extractor | None = None) 
 def _process(task: Task, settings: Settings, extractor: Extractor | None) -> Outcome:
     if task.error is not None:
         return Outcome(task.index, task.doc_id, task.path, FAILED, task.error)
+    if task.skipped is not None:
+        return Outcome(task.index, task.doc_id, task.path, SKIPPED, task.skipped)
     source = read_source(Path(task.path), task.doc_id, settings.limits)
     outcome = Outcome(task.index, task.doc_id, task.path, source.status, source.reason, source.warning,
                       source.format, source.encoding, source.sha256)
