@@ -8,7 +8,7 @@ import click
 
 from .corpus import Limits
 from .pipeline import Extractor
-from .run import EngineError, ResumeError, Settings, default_jobs, run_corpus
+from .run import EngineError, ResumeError, Settings, run_corpus
 
 
 @click.group()
@@ -28,7 +28,8 @@ MB = 1 << 20
               help="Word segmenter of the spaCy zh pipeline.")
 @click.option("--pkuseg-model", type=click.Path(exists=True, file_okay=False),
               help="A pkuseg model folder (with --segmenter pkuseg).")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Documents processed at once [default: all cores].")
+@click.option("-j", "--jobs", type=click.IntRange(min=1),
+              help="Documents processed at once [default: all cores, one per 50 files for a small corpus].")
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
               help="local: this machine's cores; dask: a Dask cluster (a local one unless --scheduler).")
 @click.option("--scheduler", metavar="ADDRESS", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 (with --engine dask).")
@@ -56,7 +57,6 @@ def extract(paths: tuple[str, ...], out_dir: str, segmenter: str, pkuseg_model: 
     limits = Limits(max_file_bytes=int(max_file_mb * MB), max_unpacked_bytes=int(max_unpacked_mb * MB),
                     max_chars=max_chars)
     settings = Settings(segmenter, pkuseg_model, limits, timeout)
-    jobs = jobs or default_jobs()
     extractor = None
     if (engine == "local" and jobs == 1) or segmenter == "pkuseg":  # pkuseg: a bad model is a usage error, found now
         try:

@@ -24,7 +24,7 @@ from .worker import FAILED, PROCESSED, UNCHANGED, Outcome, Settings, Task
 
 
 def run_corpus(paths: Sequence[str | Path], out_dir: str | Path, extractor: Extractor | None = None, *,
-               settings: Settings | None = None, jobs: int = 1, engine: str = "local",
+               settings: Settings | None = None, jobs: int | None = 1, engine: str = "local",
                scheduler: str | None = None, resume: bool = False, progress: str = "off",
                progress_every: float = 30.0) -> RunReport:
     """Extract every document under ``paths`` into ``out_dir``; return the run report.
@@ -32,12 +32,14 @@ def run_corpus(paths: Sequence[str | Path], out_dir: str | Path, extractor: Extr
     Writes quantities/entities/documents/clauses.jsonl, manifest.jsonl and report.json (see
     ``store``). ``resume`` reuses the records of files whose content is unchanged since an
     earlier (possibly killed) run into the same folder. ``extractor`` serves one-job local runs.
+    ``jobs=None`` picks the number for the corpus (see ``auto_jobs``).
     """
     settings = settings or Settings()
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     began = time.perf_counter()
     entries = list(list_files(paths))
+    jobs = jobs or auto_jobs(len(entries))
     header = run_header(settings)
     staging = Staging(out, header, resume)
     published = read_manifest(out, header) if resume else {}
@@ -89,6 +91,13 @@ def _store(outcome: Outcome, staging: Staging, known: dict[str, Entry], out: Pat
     outcome.counts, outcome.chars = entry["counts"], entry["chars"]
 
 
-def default_jobs() -> int:
-    """All the cores this process may use."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+FILES_PER_WORKER_START = 50
+"""Starting a worker (loading jieba, training the tool classifier) costs about as much as
+extracting this many short documents, so a small corpus runs in fewer workers, or in this
+process."""
+
+
+def auto_jobs(files: int) -> int:
+    """All the cores this process may use, but no more workers than the corpus repays."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, min(cores, files // FILES_PER_WORKER_START))
