@@ -15,6 +15,8 @@ from hypothesis import strategies as st
 from policy_miner.corpus import ReadError, SourceFile, iter_corpus, read_file
 from policy_miner.corpus.decode import decode_bytes
 
+from .bad_corpus import pdf
+
 POLICY = (
     "关于进一步加强高层次人才引进培育工作的若干措施\n"
     "\r\n"
@@ -389,16 +391,7 @@ def _pdf(content: bytes | None) -> bytes:
     ]
     if content is not None:
         objects.append(b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream")
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    return pdf(objects)
 
 
 def test_pdf_text_layer(tmp_path: Path) -> None:
