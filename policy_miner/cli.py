@@ -8,7 +8,7 @@ import click
 
 from .corpus import Limits
 from .pipeline import Extractor
-from .run import EngineError, ResumeError, Settings, run_corpus
+from .run import EngineError, RunError, Settings, run_corpus
 
 
 @click.group()
@@ -66,7 +66,7 @@ def extract(paths: tuple[str, ...], out_dir: str, segmenter: str, pkuseg_model: 
     try:
         report = run_corpus(paths, out_dir, extractor, settings=settings, jobs=jobs, engine=engine,
                             scheduler=scheduler, resume=resume, progress=progress, progress_every=progress_every)
-    except (ResumeError, EngineError) as error:
+    except (RunError, EngineError) as error:
         raise click.ClickException(str(error)) from error
     except KeyboardInterrupt:
         click.echo(f"\ninterrupted: finished documents are kept in {out_dir}; run again with --resume to go on", err=True)

@@ -117,12 +117,17 @@ def to_dict(record: Any) -> dict[str, Any]:
     out = {}
     for name in _field_names(type(record)):
         value = getattr(record, name)
-        if is_dataclass(value):
-            value = to_dict(value)
+        if isinstance(value, _SCALARS):
+            pass
         elif isinstance(value, list):
             value = list(value)
+        elif is_dataclass(value):
+            value = to_dict(value)
         out[name] = value
     return out
+
+
+_SCALARS = (str, int, float, type(None))
 
 
 @functools.lru_cache(maxsize=None)

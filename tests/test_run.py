@@ -15,9 +15,10 @@ import pytest
 
 from policy_miner.pipeline import Extractor
 from policy_miner.records import OUTPUT_FILES
-from policy_miner.run import EngineError, ResumeError, Settings, run_corpus
+from policy_miner.run import EngineError, RunError, Settings, run_corpus
 from policy_miner.run.engines import _pool
 from policy_miner.run.progress import Progress
+from policy_miner.run.runner import exclusive
 from policy_miner.run.store import JOURNAL, MANIFEST, PARTIAL, Staging, run_header
 from policy_miner.run.worker import FAILED, PROCESSED, Outcome, Task
 
@@ -108,7 +109,7 @@ def test_resume_processes_only_new_and_changed_files(tmp_path: Path, extractor: 
 def test_resume_refuses_outputs_of_other_settings(tmp_path: Path, extractor: Extractor) -> None:
     corpus = _corpus(tmp_path / "corpus")
     run_corpus([corpus], tmp_path / "out", extractor)
-    with pytest.raises(ResumeError, match="segmenter"):
+    with pytest.raises(RunError, match="segmenter"):
         run_corpus([corpus], tmp_path / "out", settings=Settings(segmenter="pkuseg", pkuseg_model="m"), resume=True)
 
 
@@ -134,7 +135,7 @@ def test_staging_recovery_cuts_half_written_lines(tmp_path: Path) -> None:
     recovered.close()
     assert set(recovered.entries) == {"a", "b"}
     assert {name: (tmp_path / PARTIAL / name).read_bytes() for name in OUTPUT_FILES.values()} == kept
-    with pytest.raises(ResumeError):
+    with pytest.raises(RunError):
         Staging(tmp_path, run_header(Settings(segmenter="pkuseg")), resume=True)
 
 
@@ -238,3 +239,10 @@ def test_workers_that_cannot_start_stop_the_run_not_the_documents() -> None:
     tasks = [Task(i, f"{doc}.txt", doc) for i, doc in enumerate("abc")]
     with pytest.raises(EngineError, match="worker processes die as they start"):
         list(_pool(die_on_crash, tasks, Settings(), 2, initializer=die_on_start))
+
+
+def test_a_second_run_into_a_busy_folder_stops(tmp_path: Path, extractor: Extractor) -> None:
+    with exclusive(tmp_path):
+        with pytest.raises(RunError, match="in use by another policy-miner run"):
+            run_corpus([CORPUS], tmp_path, extractor)
+    assert not (tmp_path / PARTIAL).exists()

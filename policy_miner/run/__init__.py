@@ -9,7 +9,7 @@ pool, Dask; outcomes in corpus order), ``store`` (staging, journal, resume, publ
 from .engines import ENGINES, EngineError
 from .report import RunReport
 from .runner import auto_jobs, run_corpus
-from .store import ResumeError
+from .store import RunError
 from .worker import Settings
 
-__all__ = ["ENGINES", "EngineError", "ResumeError", "RunReport", "Settings", "auto_jobs", "run_corpus"]
+__all__ = ["ENGINES", "EngineError", "RunError", "RunReport", "Settings", "auto_jobs", "run_corpus"]

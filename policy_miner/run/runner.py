@@ -7,10 +7,12 @@ engine, and document ids are claimed in it, so a duplicate id fails the same fil
 """
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..corpus import list_files
@@ -19,7 +21,7 @@ from ..pipeline import Extractor
 from .engines import outcomes
 from .progress import Progress
 from .report import RunReport
-from .store import REPORT, Entry, Staging, publish, read_manifest, run_header
+from .store import REPORT, Entry, RunError, Staging, publish, read_manifest, run_header
 from .worker import FAILED, PROCESSED, UNCHANGED, Outcome, Settings, Task
 
 
@@ -37,43 +39,59 @@ def run_corpus(paths: Sequence[str | Path], out_dir: str | Path, extractor: Extr
     settings = settings or Settings()
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    began = time.perf_counter()
-    entries = list(list_files(paths))
-    jobs = jobs or auto_jobs(len(entries))
-    header = run_header(settings)
-    staging = Staging(out, header, resume)
-    published = read_manifest(out, header) if resume else {}
-    known = {**published, **staging.entries}
-    report = RunReport(jobs=jobs, engine=engine)
-    meter = Progress(len(entries), progress, progress_every)
-    order: list[str] = []
-    claimed: dict[str, str] = {}
+    with exclusive(out):
+        began = time.perf_counter()
+        entries = list(list_files(paths))
+        jobs = jobs or auto_jobs(len(entries))
+        header = run_header(settings)
+        staging = Staging(out, header, resume)
+        published = read_manifest(out, header) if resume else {}
+        known = {**published, **staging.entries}
+        report = RunReport(jobs=jobs, engine=engine)
+        meter = Progress(len(entries), progress, progress_every)
+        order: list[str] = []
+        claimed: dict[str, str] = {}
 
-    def account(outcome: Outcome) -> None:
-        if outcome.status in (PROCESSED, UNCHANGED):
-            if outcome.doc_id in claimed:
-                outcome.status, outcome.reason = FAILED, f"duplicate document id (already read from {claimed[outcome.doc_id]})"
-                outcome.counts = {}
-            else:
-                claimed[outcome.doc_id] = outcome.path
-                order.append(outcome.doc_id)
-                _store(outcome, staging, known, out)
-        report.add(outcome)
-        meter.update(outcome)
+        def account(outcome: Outcome) -> None:
+            if outcome.status in (PROCESSED, UNCHANGED):
+                if outcome.doc_id in claimed:
+                    outcome.status, outcome.reason = FAILED, f"duplicate document id (already read from {claimed[outcome.doc_id]})"
+                    outcome.counts = {}
+                else:
+                    claimed[outcome.doc_id] = outcome.path
+                    order.append(outcome.doc_id)
+                    _store(outcome, staging, known, out)
+            report.add(outcome)
+            meter.update(outcome)
 
-    tasks = (Task(index, str(entry.path), entry.doc_id, _known_hash(known.get(entry.doc_id)),
-                  entry.error, entry.skipped)
-             for index, entry in enumerate(entries))
+        tasks = (Task(index, str(entry.path), entry.doc_id, _known_hash(known.get(entry.doc_id)),
+                      entry.error, entry.skipped)
+                 for index, entry in enumerate(entries))
+        try:
+            for outcome in outcomes(tasks, settings, jobs, engine, scheduler, extractor):
+                account(outcome)
+        finally:
+            meter.close()
+        publish(out, staging, order, header)
+        report.seconds = time.perf_counter() - began
+        atomic_write_text(out / REPORT, json.dumps(report.to_dict(), ensure_ascii=False, indent=1) + "\n")
+        staging.remove()
+        return report
+
+
+@contextmanager
+def exclusive(out: Path) -> Iterator[None]:
+    """Hold an advisory lock on the output folder for the run, so a second run into the same
+    folder stops at once instead of clobbering the first one's staging."""
+    descriptor = os.open(out, os.O_RDONLY)
     try:
-        for outcome in outcomes(tasks, settings, jobs, engine, scheduler, extractor):
-            account(outcome)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as error:
+            raise RunError(f"{out} is in use by another policy-miner run") from error
+        yield
     finally:
-        meter.close()
-    publish(out, staging, order, header)
-    report.seconds = time.perf_counter() - began
-    atomic_write_text(out / REPORT, json.dumps(report.to_dict(), ensure_ascii=False, indent=1) + "\n")
-    staging.remove()
-    return report
+        os.close(descriptor)
 
 
 def _known_hash(entry: Entry | None) -> str | None:

@@ -54,8 +54,9 @@ Entry = dict[str, Any]
 """A manifest line: doc, path, sha256, format, encoding, warning, chars, counts, ranges."""
 
 
-class ResumeError(Exception):
-    """Outputs that ``--resume`` cannot continue (made with other settings or data)."""
+class RunError(Exception):
+    """A run that cannot go on with this output folder: ``--resume`` on outputs made with other
+    settings or data, or a folder another run is using."""
 
 
 def run_header(settings: Settings) -> dict[str, Any]:
@@ -84,10 +85,10 @@ def _same_run(found: dict[str, Any], header: dict[str, Any]) -> bool:
     return all(found.get(key) == value for key, value in header.items())
 
 
-def _mismatch(where: Path, found: dict[str, Any], header: dict[str, Any]) -> ResumeError:
+def _mismatch(where: Path, found: dict[str, Any], header: dict[str, Any]) -> RunError:
     differ = ", ".join(f"{key}: {found.get(key)!r} then, {value!r} now"
                        for key, value in header.items() if found.get(key) != value)
-    return ResumeError(f"cannot resume from {where}: it was made differently ({differ}); "
+    return RunError(f"cannot resume from {where}: it was made differently ({differ}); "
                        "run without --resume to start afresh")
 
 
