@@ -98,7 +98,10 @@ def _pool(work: Work, tasks: Iterable[Task], settings: Settings, jobs: int,
         pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=initializer or _warm,
                                    initargs=(settings.segmenter, settings.pkuseg_model))
         try:
-            pool.submit(_alive).result()
+            # One no-op per worker: the pool starts workers as tasks arrive, so this starts (and
+            # warms) all of them together instead of the second one only when work piles up.
+            for started in [pool.submit(_alive) for _ in range(jobs)]:
+                started.result()
         except BrokenProcessPool as error:
             pool.shutdown(wait=True)
             raise EngineError("worker processes die as they start (see the messages above); "
