@@ -14,6 +14,7 @@ content, comments, or attribute values (so no event handlers): only visible text
 from __future__ import annotations
 
 import io
+import logging
 import re
 import warnings
 from collections.abc import Iterator
@@ -29,6 +30,10 @@ from .decode import Decoded, check_length, decode_text
 from .errors import FAILED, SKIPPED, ReadError
 from .guards import check_docx_archive, check_no_entities
 from .limits import Limits
+
+# pypdf logs each repair of a damaged file ("EOF marker not found") to stderr; what matters about
+# a file reaches the run report as its status and reason instead.
+logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 FORMATS: dict[str, str] = {
     ".txt": "text",
