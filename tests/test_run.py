@@ -20,7 +20,7 @@ from policy_miner.run.engines import _pool
 from policy_miner.run.progress import Progress
 from policy_miner.run.runner import exclusive
 from policy_miner.run.store import JOURNAL, MANIFEST, PARTIAL, Staging, run_header
-from policy_miner.run.worker import FAILED, PROCESSED, Outcome, Task
+from policy_miner.run.worker import FAILED, PROCESSED, Outcome, Task, process
 
 from .bad_corpus import EXPECTED_WARNINGS, HTML_HIDDEN_MARKERS, make_bad_corpus
 from .conftest import CORPUS
@@ -246,3 +246,18 @@ def test_a_second_run_into_a_busy_folder_stops(tmp_path: Path, extractor: Extrac
         with pytest.raises(RunError, match="in use by another policy-miner run"):
             run_corpus([CORPUS], tmp_path, extractor)
     assert not (tmp_path / PARTIAL).exists()
+
+
+class _Slow:
+    """An extractor that never finishes a document in time."""
+
+    def extract(self, text: str, doc_id: str) -> None:
+        time.sleep(30)
+
+
+def test_a_document_over_the_timeout_fails_and_the_timer_is_cleared(tmp_path: Path) -> None:
+    path = tmp_path / "slow.txt"
+    path.write_text(EXTRA, encoding="utf-8")
+    outcome = process(Task(0, str(path), "slow"), Settings(timeout=0.2), _Slow())
+    assert outcome.status == FAILED and "took longer than 0.2s (raise with --timeout)" in outcome.reason
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
