@@ -83,27 +83,33 @@ class FastCounts(CountVectorizer):
 
     def transform(self, raw_documents: Iterable[Segmented]) -> sp.csr_matrix:
         self._check_vocabulary()
-        return self._count(raw_documents, self.build_analyzer())
+        documents = list(raw_documents)
+        rows, columns = self.occurrences(documents)
+        # Repeated (row, column) pairs are summed into counts by the conversion to CSR.
+        matrix = sp.csr_matrix((numpy.ones(len(rows), dtype=self.dtype), (rows, columns)),
+                               shape=(len(documents), len(self.vocabulary_)))
+        matrix.sort_indices()
+        if self.binary:
+            matrix.data.fill(1)
+        return matrix
 
-    def _count(self, raw_documents: Iterable[Segmented],
-               analyze: Callable[[Segmented], Sequence[str]]) -> sp.csr_matrix:
+    def occurrences(self, documents: Sequence[Segmented]) -> tuple[numpy.ndarray, numpy.ndarray]:
+        """``(rows, columns)``: one pair per known feature occurrence, repeats included."""
+        return self._occurrences(documents, self.build_analyzer())
+
+    def _occurrences(self, documents: Sequence[Segmented],
+                     analyze: Callable[[Segmented], Sequence[str]]) -> tuple[numpy.ndarray, numpy.ndarray]:
         lookup = self.vocabulary_.get
         columns: list[int] = []
         lengths: list[int] = []
-        for document in raw_documents:
+        for document in documents:
             features = analyze(document)
             columns.extend(map(lookup, features, repeat(-1)))  # -1: not in the vocabulary
             lengths.append(len(features))
         found = numpy.array(columns, dtype=numpy.int64)
         rows = numpy.repeat(numpy.arange(len(lengths)), lengths)
         known = found >= 0
-        # Repeated (row, column) pairs are summed into counts by the conversion to CSR.
-        matrix = sp.csr_matrix((numpy.ones(int(known.sum()), dtype=self.dtype), (rows[known], found[known])),
-                               shape=(len(lengths), len(self.vocabulary_)))
-        matrix.sort_indices()
-        if self.binary:
-            matrix.data.fill(1)
-        return matrix
+        return rows[known], found[known]
 
 
 CODE_BITS = 21
@@ -136,9 +142,8 @@ class CharNgramCounts(FastCounts):
                                     numpy.array([column for _, column in rows], dtype=numpy.int64))
         self.separator_ = next(chr(code) for code in range(0x110000) if chr(code) not in self.vocabulary_)
 
-    def transform(self, raw_documents: Iterable[Segmented]) -> sp.csr_matrix:
-        self._check_vocabulary()
-        texts = [WHITESPACE_RUN.sub(" ", clause[0].lower()) for clause in raw_documents]
+    def occurrences(self, documents: Sequence[Segmented]) -> tuple[numpy.ndarray, numpy.ndarray]:
+        texts = [WHITESPACE_RUN.sub(" ", clause[0].lower()) for clause in documents]
         joined = self.separator_.join(texts)
         codes = numpy.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=numpy.uint32)
         codes = codes.astype(numpy.uint64)
@@ -157,23 +162,17 @@ class CharNgramCounts(FastCounts):
             columns.append(ids[at[known]])
         row_array = numpy.concatenate(rows) if rows else numpy.zeros(0, dtype=numpy.int64)
         column_array = numpy.concatenate(columns) if columns else numpy.zeros(0, dtype=numpy.int64)
-        # Repeated (row, column) pairs are summed into counts by the conversion to CSR.
-        matrix = sp.csr_matrix((numpy.ones(len(row_array), dtype=self.dtype), (row_array, column_array)),
-                               shape=(len(texts), len(self.vocabulary_)))
-        matrix.sort_indices()
-        return matrix
+        return row_array, column_array
 
 
 class CueCounts(FastCounts):
     """``FastCounts`` over the cue features (binary), looking in each clause only for the cues
     the whole batch holds: most of the 150 cue words are in none of a document's sentences."""
 
-    def transform(self, raw_documents: Iterable[Segmented]) -> sp.csr_matrix:
-        self._check_vocabulary()
-        clauses = list(raw_documents)
-        batch = "\n".join(text for text, _ in clauses)  # no cue word holds a line break
+    def occurrences(self, documents: Sequence[Segmented]) -> tuple[numpy.ndarray, numpy.ndarray]:
+        batch = "\n".join(text for text, _ in documents)  # no cue word holds a line break
         present = {cue: sub for cue, sub in cue_words().items() if cue in batch}
-        return self._count(clauses, lambda clause: cue_features(clause[0], present))
+        return self._occurrences(documents, lambda clause: cue_features(clause[0], present))
 
 
 def _pack(gram: str) -> int:
@@ -228,49 +227,51 @@ class ToolClassifier:
             return []
         if words is None:
             words = [self.segmenter(text) for text in texts]
-        analysed = list(zip(texts, words))
-        matrix = sp.hstack([_transform(block, analysed) for block in self.features]).tocsr()
         scheme = subcategories()
         results = []
-        for row in self.probabilities(matrix):
+        for row in self.probabilities(list(zip(texts, words))):
             best = int(row.argmax())
             sub = self.classes[best]
             results.append((scheme[sub], sub, round(float(row[best]), 4)))
         return results
 
 
-    def probabilities(self, matrix: sp.csr_matrix) -> numpy.ndarray:
-        """``LogisticRegression.predict_proba`` (multinomial: the softmax of the linear scores),
-        computed as scikit-learn computes it but without its per-call validation, which costs
-        more than the arithmetic for one document's few dozen clauses."""
-        scores = matrix @ self.model.coef_.T + self.model.intercept_
+    def probabilities(self, analysed: Sequence[Segmented]) -> numpy.ndarray:
+        """``predict_proba`` of the clauses (text and words), one row per clause.
+
+        The multinomial logistic regression's softmax over linear scores, summed straight from
+        each clause's feature occurrences: building scipy matrices per document and going
+        through scikit-learn's validation cost more than the arithmetic for a few dozen clauses.
+        Equal to scikit-learn's numbers up to floating-point summation order (tested).
+        """
+        weights = self.model.coef_.T
+        scores = numpy.tile(self.model.intercept_, (len(analysed), 1))
+        offset = 0
+        for block in self.features:
+            counts, idf = (block, None) if isinstance(block, FastCounts) else (step for _, step in block.steps)
+            rows, columns, values = _weighted(counts, analysed, None if idf is None else idf.idf_)
+            numpy.add.at(scores, rows, values[:, None] * weights[offset + columns])
+            offset += len(counts.vocabulary_)
         scores -= scores.max(axis=1, keepdims=True)
         numpy.exp(scores, out=scores)
         scores /= scores.sum(axis=1, keepdims=True)
         return scores
 
 
-def _transform(block: Pipeline | FastCounts, analysed: list[Segmented]) -> sp.csr_matrix:
-    """A feature block's matrix; TF-IDF weighting done directly (see ``_weigh``)."""
-    if isinstance(block, FastCounts):
-        return block.transform(analysed)
-    counts, tfidf = (step for _, step in block.steps)
-    return _weigh(counts.transform(analysed), tfidf.idf_)
-
-
-def _weigh(counts: sp.csr_matrix, idf: numpy.ndarray) -> sp.csr_matrix:
-    """``TfidfTransformer(sublinear_tf=True, norm="l2").transform``: 1 + log(count), times the
-    feature's idf, each row scaled to unit length (an empty row stays empty)."""
-    weighted = counts.astype(numpy.float64, copy=True)
-    numpy.log(weighted.data, out=weighted.data)
-    weighted.data += 1
-    weighted.data *= idf[weighted.indices]
-    lengths = numpy.diff(weighted.indptr)
-    rows = numpy.repeat(numpy.arange(weighted.shape[0]), lengths)
-    norms = numpy.sqrt(numpy.bincount(rows, weights=weighted.data ** 2, minlength=weighted.shape[0]))
-    norms[norms == 0] = 1
-    weighted.data /= numpy.repeat(norms, lengths)
-    return weighted
+def _weighted(counts: FastCounts, analysed: Sequence[Segmented],
+              idf: numpy.ndarray | None) -> tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray]:
+    """A feature block's non-zero cells ``(rows, columns, values)``: binary or raw counts, or
+    with ``idf`` what ``TfidfTransformer(sublinear_tf=True)`` gives (1 + log count, times the
+    idf, each row scaled to unit length)."""
+    rows, columns = counts.occurrences(analysed)
+    width = len(counts.vocabulary_)
+    cells, times = numpy.unique(rows * width + columns, return_counts=True)
+    rows, columns = numpy.divmod(cells, width)
+    if idf is None:
+        return rows, columns, numpy.ones(len(cells)) if counts.binary else times.astype(numpy.float64)
+    values = (numpy.log(times) + 1) * idf[columns]
+    norms = numpy.sqrt(numpy.bincount(rows, weights=values ** 2, minlength=len(analysed)))
+    return rows, columns, values / norms[rows]
 
 
 @functools.lru_cache(maxsize=1)
