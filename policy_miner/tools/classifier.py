@@ -250,7 +250,9 @@ class ToolClassifier:
         for block in self.features:
             counts, idf = (block, None) if isinstance(block, FastCounts) else (step for _, step in block.steps)
             rows, columns, values = _weighted(counts, analysed, None if idf is None else idf.idf_)
-            numpy.add.at(scores, rows, values[:, None] * weights[offset + columns])
+            if len(rows):  # cells come sorted by row: sum each row's run of contributions
+                starts = numpy.flatnonzero(numpy.diff(rows, prepend=-1))
+                scores[rows[starts]] += numpy.add.reduceat(values[:, None] * weights[offset + columns], starts)
             offset += len(counts.vocabulary_)
         scores -= scores.max(axis=1, keepdims=True)
         numpy.exp(scores, out=scores)
