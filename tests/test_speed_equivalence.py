@@ -25,8 +25,7 @@ from spacy.util import get_words_and_spaces
 
 from policy_miner.extract import context
 from policy_miner.extract.context import Cue, WordBoundaries, find_cues
-from policy_miner.extract.entities import (HEAD, LEXICON, QUOTE_PAIRS, SHORT, TRIGGER, _dedupe,
-                                           _quotations)
+from policy_miner.extract.entities import HEAD, LEXICON, QUOTE_PAIRS, SHORT, TRIGGER, _dedupe, _quotations, swallows
 from policy_miner.nlp import build_pipeline, default_segmenter, sentence_boundaries, sentence_spans
 from policy_miner.nlp.tokenizer import align, token_table
 from policy_miner.io import record_rows
@@ -170,24 +169,13 @@ def test_quotations_are_the_matchers(nlp: Language, words: list[str]) -> None:
 
 
 def reference_dedupe(spans: list[Span]) -> list[Span]:
-    """The all-pairs _dedupe that the Enclosing index replaced."""
+    """The all-pairs _dedupe that the Enclosing index replaced (same rules: ``swallows``)."""
     unique = list({(s.start, s.end, s.label_): s for s in spans}.values())
 
     def dropped(span: Span) -> bool:
-        for other in unique:
-            if not (other is not span and other.start <= span.start and span.end <= other.end
-                    and (other.end - other.start) > (span.end - span.start)):
-                continue
-            if other.label_ == "POLICY" and span.id_ not in (LEXICON, TRIGGER, "introduced"):
-                return True
-            if span.id_ == SHORT and other.label_ == "PLACE" and other.id_ == LEXICON:
-                return True
-            if other.label_ == "PROGRAM" and other.id_ in ("quoted", "introduced") and span.id_ == HEAD:
-                return True
-            family = {"AGENCY", "ORG"} if span.label_ in ("AGENCY", "ORG") else {span.label_}
-            if span.label_ != "PLACE" and other.label_ in family and span.id_ != LEXICON:
-                return True
-        return False
+        return any(other is not span and other.start <= span.start and span.end <= other.end
+                   and (other.end - other.start) > (span.end - span.start) and swallows(other, span)
+                   for other in unique)
 
     return sorted((s for s in unique if not dropped(s)), key=lambda s: (s.start, s.end, s.label_))
 

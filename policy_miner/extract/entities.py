@@ -500,21 +500,23 @@ def _dedupe(spans: list[Span]) -> list[Span]:
     enclosing = Enclosing(unique)
 
     def dropped(span: Span) -> bool:
-        for other in enclosing.around(span):
-            if other.end - other.start == span.end - span.start:
-                continue  # the span itself, or another grammar's span over the same tokens
-            if other.label_ == "POLICY" and span.id_ not in (LEXICON, TRIGGER, INTRODUCED):
-                return True
-            if span.id_ == SHORT and other.label_ == "PLACE" and other.id_ == LEXICON:
-                return True  # 庐山 inside 庐山市
-            if other.label_ == "PROGRAM" and other.id_ in (QUOTED, INTRODUCED) and span.id_ == HEAD:
-                return True
-            family = {"AGENCY", "ORG"} if span.label_ in ("AGENCY", "ORG") else {span.label_}
-            if span.label_ != "PLACE" and other.label_ in family and span.id_ != LEXICON:
-                return True
-        return False
+        # Same length: the span itself, or another grammar's span over the same tokens.
+        return any(other.end - other.start != span.end - span.start and swallows(other, span)
+                   for other in enclosing.around(span))
 
     return sorted((s for s in unique if not dropped(s)), key=lambda s: (s.start, s.end, s.label_))
+
+
+def swallows(other: Span, span: Span) -> bool:
+    """Is ``span``, found inside the longer ``other``, part of it rather than a mention of its own?"""
+    if other.label_ == "POLICY" and span.id_ not in (LEXICON, TRIGGER, INTRODUCED):
+        return True
+    if span.id_ == SHORT and other.label_ == "PLACE" and other.id_ == LEXICON:
+        return True  # 庐山 inside 庐山市
+    if other.label_ == "PROGRAM" and other.id_ in (QUOTED, INTRODUCED) and span.id_ == HEAD:
+        return True
+    family = {"AGENCY", "ORG"} if span.label_ in ("AGENCY", "ORG") else {span.label_}
+    return span.label_ != "PLACE" and other.label_ in family and span.id_ != LEXICON
 
 
 class Enclosing:
