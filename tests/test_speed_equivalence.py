@@ -7,6 +7,7 @@ own route, spaCy's alignment and Matcher, ``doc.sents``, ``re.finditer`` per cue
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from pathlib import Path
 
@@ -27,9 +28,11 @@ from policy_miner.extract import context
 from policy_miner.extract.context import Cue, WordBoundaries, find_cues
 from policy_miner.extract.entities import HEAD, LEXICON, QUOTE_PAIRS, SHORT, TRIGGER, _dedupe, _quotations, swallows
 from policy_miner.nlp import build_pipeline, default_segmenter, sentence_boundaries, sentence_spans
-from policy_miner.nlp.tokenizer import align, token_table
+from policy_miner.nlp.segmenters import JiebaSegmenter, with_whitespace
+from policy_miner.nlp.tokenizer import spacy_tokens, token_table
 from policy_miner.io import record_rows
 from policy_miner.records import OUTPUT_FILES, from_dict, to_dict
+from policy_miner.tools.dataset import labelled_clauses
 from policy_miner.tools.classifier import (CharNgramCounts, CueCounts, FastCounts, _cues, _words,
                                           char_ngrams, default_classifier, segment)
 
@@ -46,26 +49,48 @@ def nlp() -> Language:
 
 # --- segmentation -------------------------------------------------------------------------
 
-def jieba_route(segmenter, block: str) -> list[int]:  # noqa: ANN001 - the private tokenizer
-    """Where each word ends on jieba's own route (get_DAG + calc)."""
+def jieba_route(segmenter, block: str) -> list[str]:  # noqa: ANN001 - the private tokenizer
+    """The words on jieba's own route (get_DAG + calc)."""
     tokenizer = segmenter._tokenizer
     route: dict[int, tuple[float, int]] = {}
     tokenizer.calc(block, tokenizer.get_DAG(block), route)
-    return [route[i][1] + 1 for i in range(len(block))]
+    words, start = [], 0
+    while start < len(block):
+        words.append(block[start:route[start][1] + 1])
+        start = route[start][1] + 1
+    return words
+
+
+ROUTE_BLOCK = st.text(alphabet="人才计划锦州市引进高层次团队发展专项资金补贴万元18.7abcT恤C+#&_", min_size=1, max_size=40)
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.text(alphabet="人才计划锦州市引进高层次团队发展专项资金补贴万元18.7abc", min_size=1, max_size=40))
+@given(ROUTE_BLOCK)
 def test_route_is_jiebas_route(block: str) -> None:
     segmenter = default_segmenter()
     assert segmenter._route(block) == jieba_route(segmenter, block)
+    assert segmenter._python_route(block) == jieba_route(segmenter, block)
 
 
-def test_route_is_jiebas_route_on_the_corpus() -> None:
+def test_route_is_jiebas_route_on_the_corpus_and_clauses() -> None:
     segmenter = default_segmenter()
-    for text in CORPUS:
+    clauses = [clause.text for clause in labelled_clauses()]
+    for text in [*CORPUS, *clauses]:
         for block in re.findall(r"[\u4E00-\u9FD5a-zA-Z0-9+#&._]+", text):
             assert segmenter._route(block) == jieba_route(segmenter, block)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(alphabet="5G网络ab12人才计划", min_size=1, max_size=30))
+def test_route_with_ascii_dictionary_words_is_jiebas(block: str) -> None:
+    """An ASCII word in the dictionary makes jieba-rs's glued runs ambiguous: Python decides."""
+    segmenter = ascii_word_segmenter()
+    assert segmenter._route(block) == jieba_route(segmenter, block)
+
+
+@functools.lru_cache(maxsize=None)
+def ascii_word_segmenter() -> JiebaSegmenter:
+    return JiebaSegmenter([("5G", "n"), ("ab12", "eng")])
 
 
 def test_segmentation_keeps_every_character_and_poseggs_numbers() -> None:
@@ -93,11 +118,30 @@ def test_segmentation_is_mostly_poseggs() -> None:
 
 @settings(max_examples=200, deadline=None)
 @given(POLICY_TEXT)
-def test_align_is_spacys(text: str) -> None:
-    words = [word for word, _ in default_segmenter()(text) if not word.isspace()]
-    tokens, spaces, starts = align(words, text)
+def test_spacy_tokens_are_spacys(text: str) -> None:
+    pairs = default_segmenter()(text)
+    words = [word for word, _ in pairs if not word.isspace()]
+    tokens, spaces, starts, tags = spacy_tokens(pairs)
     assert (tokens, spaces) == get_words_and_spaces(words, text)
     assert all(text.startswith(token, start) for token, start in zip(tokens, starts))
+    assert [tag for token, tag in zip(tokens, tags) if not token.isspace()] == [
+        flag for word, flag in pairs if not word.isspace()]
+
+
+@settings(max_examples=200, deadline=None)
+@given(POLICY_TEXT)
+def test_whitespace_is_put_back_as_the_text_has_it(text: str) -> None:
+    """pkuseg drops whitespace; ``with_whitespace`` restores the covering pairs jieba gives."""
+    pairs = default_segmenter()(text)
+    dropped = [(word, flag) for word, flag in pairs if not word.isspace()]
+    restored = with_whitespace(dropped, text)
+    assert "".join(word for word, _ in restored) == text
+    assert spacy_tokens(restored)[:3] == spacy_tokens(pairs)[:3]
+
+
+def test_with_whitespace_refuses_words_not_in_the_text() -> None:
+    with pytest.raises(ValueError):
+        with_whitespace([("人才", "n"), ("计划", "n")], "人才 规划")
 
 
 @settings(max_examples=100, deadline=None)

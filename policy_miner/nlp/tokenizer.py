@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 import numpy
 from spacy.attrs import POS, TAG
-from spacy.errors import Errors
 from spacy.parts_of_speech import IDS as UPOS_IDS
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
@@ -40,6 +39,7 @@ def upos_table() -> dict[str, str]:
     return {row[0]: row[1] for row in read_rows("jieba_upos.tsv")}
 
 
+@functools.lru_cache(maxsize=4096)
 def to_upos(word: str, flag: str) -> str:
     """The Universal POS of a word with a jieba flag.
 
@@ -98,47 +98,57 @@ def token_table(doc: Doc) -> TokenTable:
     return TokenTable(*lists)
 
 
-def align(words: Sequence[str], text: str) -> tuple[list[str], list[bool], list[int]]:
-    """``spacy.util.get_words_and_spaces`` (same tokens, same spaces), plus each token's offset.
+def spacy_tokens(pairs: Sequence[tuple[str, str]]) -> tuple[list[str], list[bool], list[int], list[str]]:
+    """spaCy's tokens for segmenter pairs that cover a text: words, trailing spaces, offsets, flags.
 
-    A single space after a word becomes its trailing space, any other whitespace run a token of
-    its own. spaCy's version slices the rest of the text for every word, which is quadratic in
-    the length of a document; this one searches from an offset. ValueError (spaCy's E194) when
-    the words are not the text's.
+    Whitespace as ``spacy.util.get_words_and_spaces`` lays it out: a single space after a word
+    becomes that word's trailing space, and any other whitespace run is a token of its own (flag
+    x). Since the pairs cover the text, each offset is the length of the text before it, and
+    one pass over the pairs does what searching the text for every word (spaCy's way, quadratic
+    in the length of a document) did.
     """
-    tokens: list[str] = []
+    words: list[str] = []
     spaces: list[bool] = []
     starts: list[int] = []
-    position, length = 0, len(text)
-    for word in words:
-        found = text.find(word, position)
-        if found < 0 or (found > position and not text[position:found].isspace()):
-            raise ValueError(Errors.E194.format(text=text, words=words))
-        if found > position:
-            tokens.append(text[position:found])
-            spaces.append(False)
-            starts.append(position)
-        tokens.append(word)
-        spaces.append(False)
-        starts.append(found)
-        position = found + len(word)
-        if position < length and text[position] == " ":
-            spaces[-1] = True
-            position += 1
-    if position < length:
-        if not text[position:].isspace():
-            raise ValueError(Errors.E194.format(text=text, words=words))
-        tokens.append(text[position:])
+    tags: list[str] = []
+    position = 0
+    gap = ""  # the whitespace read since the last word
+    for word, flag in pairs:
+        if word.isspace():
+            gap += word
+            continue
+        if gap:
+            _add_gap(gap, position, words, spaces, starts, tags)
+            position += len(gap)
+            gap = ""
+        words.append(word)
         spaces.append(False)
         starts.append(position)
-    return tokens, spaces, starts
+        tags.append(flag)
+        position += len(word)
+    if gap:
+        _add_gap(gap, position, words, spaces, starts, tags)
+    return words, spaces, starts, tags
+
+
+def _add_gap(gap: str, start: int, words: list[str], spaces: list[bool], starts: list[int],
+             tags: list[str]) -> None:
+    """Lay out the whitespace ``gap`` found at ``start``, after the last token added (if any)."""
+    if words and gap[0] == " ":
+        spaces[-1] = True
+        gap, start = gap[1:], start + 1
+    if gap:
+        words.append(gap)
+        spaces.append(False)
+        starts.append(start)
+        tags.append(WHITESPACE_FLAG)
 
 
 class SegmentingTokenizer:
     """spaCy tokenizer: runs the segmenter once and builds the Doc from its words.
 
-    Offsets come from :func:`align`, which aligns the words with the text, so ``token.idx``
-    points into the original string even where the segmenter dropped or split whitespace.
+    Offsets come from :func:`spacy_tokens`, counted over words that cover the text (segmenters
+    promise that), so ``token.idx`` points into the original string.
     """
 
     def __init__(self, vocab: Vocab, segmenter: Segmenter) -> None:
@@ -146,10 +156,7 @@ class SegmentingTokenizer:
         self.segmenter = segmenter
 
     def __call__(self, text: str) -> Doc:
-        pairs = [(word, flag) for word, flag in self.segmenter(text) if word and not word.isspace()]
-        words, spaces, starts = align([word for word, _ in pairs], text)
-        flags = iter(flag for _, flag in pairs)
-        tags = [WHITESPACE_FLAG if word.isspace() else next(flags) for word in words]
+        words, spaces, starts, tags = spacy_tokens(self.segmenter(text))
         doc = Doc(self.vocab, words=words, spaces=spaces)
         if words:  # TAG and POS in one array: Doc(tags=..., pos=...) sets them token by token
             doc.from_array([TAG, POS], self._annotations(words, tags))
