@@ -11,6 +11,7 @@ import functools
 import logging
 import re
 from collections.abc import Iterable, Sequence
+from itertools import repeat
 from math import log
 from pathlib import Path
 
@@ -37,6 +38,8 @@ UNKNOWN_LOG_COUNT = 0.0
 MIN_FLOAT = -3.14e100
 """jieba's log probability of an emission its HMM never saw."""
 ALL_STATES = tuple(start_P)
+BLOCK_SEPARATOR = "\n"
+"""Joins the blocks of a text for one jieba-rs call (see ``JiebaSegmenter._routes``)."""
 UNMATCHABLE = "\ue000"
 """A private-use character, never inside a block: the word that carries the counts jieba's total
 has beyond the sum of its word counts (see :func:`route_index`)."""
@@ -102,21 +105,21 @@ class JiebaSegmenter:
 
     def __call__(self, text: str) -> list[tuple[str, str]]:
         """Segment and tag; every character of ``text`` (whitespace too) is kept."""
+        pieces = BLOCK.split(text)  # text between blocks at even indices, blocks at odd ones
+        routes = iter(self._routes(pieces[1::2]))
         pairs: list[tuple[str, str]] = []
-        for block in BLOCK.split(text):
-            if not block:
-                continue
-            if BLOCK.match(block):
-                self._cut_block(block, pairs)
-            else:  # no ASCII letter or digit is left here: posseg flags every character x
-                pairs.extend((char, "x") for char in block)
+        for i, piece in enumerate(pieces):
+            if i % 2:
+                self._cut_block(next(routes), pairs)
+            elif piece:  # no ASCII letter or digit is left here: posseg flags every character x
+                pairs.extend(zip(piece, repeat("x")))
         return pairs
 
-    def _cut_block(self, block: str, pairs: list[tuple[str, str]]) -> None:
-        """jieba's most probable route through the dictionary; single characters in a row are
-        collected and cut by :meth:`_cut_run`."""
+    def _cut_block(self, route: list[str], pairs: list[tuple[str, str]]) -> None:
+        """A block's words on its route; single characters in a row are collected and cut by
+        :meth:`_cut_run`."""
         run = ""
-        for word in self._route(block):
+        for word in route:
             if len(word) == 1:
                 run += word
             else:
@@ -127,31 +130,38 @@ class JiebaSegmenter:
         if run:
             self._cut_run(run, pairs)
 
-    def _route(self, block: str) -> list[str]:
-        """The words on jieba's most probable route through the dictionary (``get_DAG`` and
-        ``calc``: every dictionary word as an edge, the unknown character as a word counted
-        once, the longer word on a tie).
+    def _routes(self, blocks: list[str]) -> list[list[str]]:
+        """The words on jieba's most probable route through the dictionary, block by block
+        (``get_DAG`` and ``calc``: every dictionary word as an edge, the unknown character as a
+        word counted once, the longer word on a tie).
 
         jieba-rs (through rjieba) walks the route over the same counts and total in the same
-        floating-point order, about twenty times faster than jieba in Python. Its no-HMM cut then
-        glues runs of single ASCII letters and digits into one word; those are split back into
-        the single characters they were on the route. Only when such a glued run is also a
-        dictionary word (no ASCII word is one in jieba's or our dictionary today) does it say
-        nothing of the route, and the block is walked here in Python instead.
+        floating-point order, about twenty times faster than jieba in Python. All blocks go in
+        one call, joined by a line break: jieba-rs splits its input into blocks by a character
+        class holding every character of ours and no line break, so it sees the same blocks, and
+        gives each line break back as a word of its own. Its no-HMM cut glues runs of single
+        ASCII letters and digits into one word; those are split back into the single characters
+        they were on the route. Only when such a glued run is also a dictionary word (no ASCII
+        word is one in jieba's or our dictionary today) does it say nothing of the route, and
+        the blocks are walked here in Python instead.
         """
-        words = self._index.cut(block, False)
+        if not blocks:
+            return []
+        words = self._index.cut(BLOCK_SEPARATOR.join(blocks), False)
         if not self._ambiguous.isdisjoint(words):
-            return self._python_route(block)
-        route: list[str] = []
+            return [self._python_route(block) for block in blocks]
+        routes: list[list[str]] = [[]]
         for word in words:
-            if len(word) > 1 and word.isascii() and word.isalnum():
-                route.extend(word)  # glued by the no-HMM cut: single characters on the route
+            if word == BLOCK_SEPARATOR:
+                routes.append([])
+            elif len(word) > 1 and word.isascii() and word.isalnum():
+                routes[-1].extend(word)  # glued by the no-HMM cut: single characters on the route
             else:
-                route.append(word)
-        return route
+                routes[-1].append(word)
+        return routes
 
     def _python_route(self, block: str) -> list[str]:
-        """:meth:`_route` in Python: ``jieba.Tokenizer.get_DAG`` and ``calc`` in one backward
+        """One block's route (:meth:`_routes`) in Python: ``jieba.Tokenizer.get_DAG`` and ``calc`` in one backward
         pass (the same candidate words, the same sums in the same order, the same tie-break)."""
         freq = self._tokenizer.FREQ
         log_total = log(self._tokenizer.total)
