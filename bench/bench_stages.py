@@ -38,7 +38,7 @@ from bench_scale import PARAGRAPHS_PER_DOC, SAMPLES, SEED, paragraphs  # noqa: E
 from policy_miner.extract.metadata import read_metadata, reference_year  # noqa: E402
 from policy_miner.extract.names import entity_records  # noqa: E402
 from policy_miner.extract.quantities import extract_quantities  # noqa: E402
-from policy_miner.run.worker import _json_line, worker_extractor  # noqa: E402
+from policy_miner.run.worker import json_line, worker_extractor  # noqa: E402
 from policy_miner.tools.clauses import tool_clauses  # noqa: E402
 
 
@@ -80,7 +80,7 @@ def time_stages(texts: Sequence[str]) -> dict[str, float]:
         seconds["clauses"] += clock() - began
         began = clock()
         for record in (meta, *quantities, *entities, *clauses):
-            _json_line(record)
+            json_line(record)
         seconds["json"] += clock() - began
     return dict(seconds)
 

@@ -1,8 +1,9 @@
 """Typed records: the one place that knows the shape of what policy-miner writes.
 
 The shapes follow ``SPEC.md`` (quantity mentions, entities, document metadata).
-Every writer and reader goes through :func:`to_dict` / :func:`from_dict`, so a
-field added here appears everywhere at once.
+Every writer and reader goes through these dataclasses (the corpus writer serialises them
+directly with orjson; tables use :func:`to_dict`, readers :func:`from_dict`), so a field added
+here appears everywhere at once.
 """
 from __future__ import annotations
 

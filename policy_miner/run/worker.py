@@ -13,7 +13,6 @@ take seconds while a document takes milliseconds.
 from __future__ import annotations
 
 import functools
-import json
 import signal
 import threading
 from collections.abc import Iterator
@@ -22,9 +21,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from ..corpus import Limits, read_source
 from ..pipeline import Extractor
-from ..records import OUTPUT_FILES, to_dict
+from ..records import OUTPUT_FILES
 
 PROCESSED = "processed"
 UNCHANGED = "unchanged"
@@ -171,10 +172,15 @@ def _process(task: Task, settings: Settings, extractor: Extractor | None) -> Out
     result.meta.source, result.meta.encoding, result.meta.format = task.path, source.encoding, source.format
     records = {"document": [result.meta], "quantity": result.quantities, "entity": result.entities,
                "clause": result.clauses}
-    outcome.lines = {kind: "".join(_json_line(r) for r in records[kind]).encode("utf-8") for kind in OUTPUT_FILES}
+    outcome.lines = {kind: b"".join(map(json_line, records[kind])) for kind in OUTPUT_FILES}
     outcome.counts = {kind: len(records[kind]) for kind in OUTPUT_FILES}
     return outcome
 
 
-def _json_line(record: Any) -> str:
-    return json.dumps(to_dict(record), ensure_ascii=False) + "\n"
+def json_line(record: Any) -> bytes:
+    """One record as a line of UTF-8 JSON, its fields in the record's order.
+
+    orjson reads the dataclass itself, so no intermediate dict is built; serialising is a
+    measurable share of a run (tens of records per document). It writes no spaces after ``,``
+    and ``:``, and non-ASCII characters as themselves."""
+    return orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE)
