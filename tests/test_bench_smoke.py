@@ -28,3 +28,13 @@ def test_bench_prints_four_rows(tmp_path: Path, capsys: pytest.CaptureFixture[st
     lines = capsys.readouterr().out.splitlines()
     assert "documents: 1," in lines[0]
     assert [line.split()[0] for line in lines[2:]] == list(ROWS)
+
+
+def test_stage_bench_prints_every_stage(capsys: pytest.CaptureFixture[str]) -> None:
+    main = runpy.run_path(str(REPO / "bench" / "bench_stages.py"), run_name="bench_stages")["main"]
+
+    assert main(["--docs", "3"]) == 0
+
+    stages = [line.split()[0] for line in capsys.readouterr().out.splitlines()[2:]]
+    assert stages == ["(segmenter)", "tokenizer", "policy_sentencizer", "policy_entities", "metadata",
+                      "entity_records", "quantities", "clauses", "json", "total"]
