@@ -67,6 +67,15 @@ def test_flattening_keeps_every_value() -> None:
         table("quantity", [Quantity("d", 0, 1, "1", "count", 1, per=["a/b"])])
 
 
+def test_csv_writes_whole_numbers_without_a_decimal_point(tmp_path: Path) -> None:
+    records = [Quantity("d", 0, 3, "20人", "people", 20), Quantity("d", 4, 8, "0.3%", "percent", 0.3),
+               Quantity("d", 9, 12, "若干", "count", "若干")]
+    write_tables({"quantities": table("quantity", records)}, tmp_path / "export", ["csv"])
+    lines = (tmp_path / "export" / "quantities.csv").read_text(encoding="utf-8-sig").splitlines()
+    values = [line.split(",")[5] for line in lines[1:]]
+    assert values == ["20", "0.3", ""]
+
+
 def test_empty_outputs_export_with_headers(tmp_path: Path) -> None:
     for name in OUTPUT_FILES.values():
         (tmp_path / name).write_text("", encoding="utf-8")

@@ -25,7 +25,13 @@ WORKBOOK = "records.xlsx"
 
 def _csv(frame: pd.DataFrame, path: Path) -> None:
     # UTF-8 with a BOM: Excel reads a BOM-less CSV in the local code page and garbles Chinese.
-    frame.to_csv(path, index=False, encoding="utf-8-sig")
+    frame.to_csv(path, index=False, encoding="utf-8-sig", float_format=_plain_number)
+
+
+def _plain_number(value: float) -> str:
+    """A value as a researcher wrote it: 20 for 20 yuan (numeric columns are floats, so pandas
+    would write 20.0), the shortest exact digits otherwise (0.3, 1.5e-05)."""
+    return str(int(value)) if value.is_integer() and abs(value) < 2**53 else repr(float(value))
 
 
 def _parquet(frame: pd.DataFrame, path: Path) -> None:
