@@ -25,8 +25,15 @@ class Division:
     parent: str
     short: tuple[str, ...]
 
-    @property
+    def __hash__(self) -> int:
+        """By code alone (equal divisions have equal codes): the field-tuple hash the dataclass
+        would make costs more, and divisions are counted by the dozen per document."""
+        return hash(self.code)
+
+    @functools.cached_property
     def province_code(self) -> str:
+        """Read for every candidate of every place mention: made once (the instance's
+        ``__dict__`` holds it; the dataclass fields, equality and hash are untouched)."""
         return self.code[:2] + "0000"
 
     @property
@@ -46,6 +53,8 @@ class Gazetteer:
             self.full.setdefault(division.name, []).append(division)
             for form in division.short:
                 self.short.setdefault(form, []).append(division)
+        self._ranked = {name: _ranked(found) for name, found in (self.short | self.full).items()}
+        self._sole = {name: _sole_province(found) for name, found in (self.short | self.full).items()}
 
     def names(self) -> tuple[set[str], set[str]]:
         """All full names, and all short forms that are not also a full name."""
@@ -57,12 +66,22 @@ class Gazetteer:
 
     def resolve(self, name: str, province: str | None = None) -> Division | None:
         """The division ``name`` most likely means: a full name before a short form, one in
-        ``province`` (a province code) before others, a higher level before a lower one."""
-        candidates = self.candidates(name)
-        if not candidates:
-            return None
-        return min(candidates, key=lambda d: (province is not None and d.province_code != province,
-                                              LEVELS.index(d.level), d.code))
+        ``province`` (a province code) before others, a higher level before a lower one.
+
+        The candidates are ranked by level once, when the table is read, so this is the first
+        one in ``province``, else the first one (the minimum of (not in ``province``, level,
+        code), with ties in the candidates' order, as the ranking's sort is stable)."""
+        ranked = self._ranked.get(name, ())
+        if province is not None:
+            for division in ranked:
+                if division.province_code == province:
+                    return division
+        return ranked[0] if ranked else None
+
+    def sole_province(self, name: str) -> str | None:
+        """The province code every division ``name`` may mean is in; None if it may mean
+        divisions in several provinces, or none."""
+        return self._sole.get(name)
 
     def province_of(self, division: Division) -> Division | None:
         return self.by_code.get(division.province_code)
@@ -82,6 +101,16 @@ class Gazetteer:
     def short_name(self, division: Division) -> str:
         """The form used before a zone name (锦州高新区): the short form, else the full name."""
         return division.short[0] if division.short else division.name
+
+
+def _ranked(candidates: list[Division]) -> tuple[Division, ...]:
+    """The divisions a name may mean, higher levels first, then by code."""
+    return tuple(sorted(candidates, key=lambda d: (LEVELS.index(d.level), d.code)))
+
+
+def _sole_province(candidates: list[Division]) -> str | None:
+    provinces = {d.province_code for d in candidates}
+    return provinces.pop() if len(provinces) == 1 else None
 
 
 @functools.lru_cache(maxsize=None)

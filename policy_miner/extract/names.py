@@ -9,11 +9,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from ..nlp import SentenceIndex
+from ..nlp.tokenizer import token_table
 from ..records import Entity
-from .entities import SHORT, SPANS_KEY, VERSION, Enclosing, head_of
+from .entities import SHORT, SPANS_KEY, VERSION, Enclosing, Mention, head_of
 from .gazetteer import Division, gazetteer
 
 QUOTES = re.compile(r"[《》〈〉“”‘’「」\"'\s]")
@@ -28,15 +29,15 @@ class Jurisdiction:
     province: Division | None = None
 
 
-def canonical_name(span: Span, where: Jurisdiction) -> str:
-    """The full name of a mention: quotes and spaces dropped, places with their level, local
-    bodies qualified by the document's city or province."""
-    text = QUOTES.sub("", span.text)
-    label = span.label_
+def canonical_name(text: str, label: str, kb_id: str, where: Jurisdiction) -> str:
+    """The full name of a mention (``text``, with its label and canonical form): quotes and
+    spaces dropped, places with their level, local bodies qualified by the document's city or
+    province."""
+    text = QUOTES.sub("", text)
     if label == "PLACE":
-        return _place_name(span, text, where)
-    if label in ("AGENCY", "ORG") and span.kb_id_:
-        return span.kb_id_
+        return _place_name(text, kb_id, where)
+    if label in ("AGENCY", "ORG") and kb_id:
+        return kb_id
     if label == "PROGRAM":
         return VERSION.sub("", text) or text
     if label in ("AGENCY", "ORG"):
@@ -44,16 +45,17 @@ def canonical_name(span: Span, where: Jurisdiction) -> str:
     return text
 
 
-def _place_name(span: Span, text: str, where: Jurisdiction) -> str:
+def _place_name(text: str, kb_id: str, where: Jurisdiction) -> str:
     gaz = gazetteer()
-    if span.kb_id_ and span.kb_id_ in gaz.by_code:
+    if kb_id and kb_id in gaz.by_code:
         province = where.province.code if where.province else None
-        division = gaz.resolve(text, province) or gaz.by_code[span.kb_id_]
+        division = gaz.resolve(text, province) or gaz.by_code[kb_id]
         return division.name
-    if span.kb_id_:  # a named region
-        return span.kb_id_
+    if kb_id:  # a named region
+        return kb_id
     text = text.removesuffix("地区") if len(text) > 4 else text
-    if where.city is None or head_of(text) is None or head_of(text).text != text:
+    head = head_of(text)
+    if where.city is None or head is None or head.text != text:
         return text
     return gaz.short_name(where.city) + text  # 高新区 alone in a Jinzhou text: 锦州高新区
 
@@ -81,28 +83,35 @@ def _qualified(text: str, where: Jurisdiction, bare: bool) -> str:
 
 
 def entity_records(doc: Doc, doc_id: str, where: Jurisdiction) -> list[Entity]:
-    """Entity records of a processed document, in text order, each with its sentence."""
-    spans = list(doc.spans.get(SPANS_KEY, []))
+    """Entity records of a processed document, in text order, each with its sentence.
+
+    Each span is read once into a :class:`Mention`, its text sliced from the document's text:
+    ``Span.text`` joins the span's tokens, building a ``Token`` for each, and ``label_``,
+    ``kb_id_`` and ``id_`` are string-store look-ups on every read."""
+    text = token_table(doc).text
+    spans = [(span.start_char, span.end_char, Mention(span.start, span.end, span.label_, span.kb_id_, span.id_))
+             for span in doc.spans.get(SPANS_KEY, [])]
     sentences = SentenceIndex.of(doc)
-    names = Enclosing(span for span in spans if span.label_ != "PLACE")
+    names = Enclosing(mention for _, _, mention in spans if mention.label_ != "PLACE")
     records = []
-    for span in spans:
-        if _foreign_short_form(span, names, where):
+    for start, end, mention in spans:
+        mentioned = text[start:end]
+        if mention.id_ == SHORT and _foreign_short_form(mention, mentioned, names, where):
             continue
-        sentence_start, sentence = sentences.sentence(span.start_char)
-        records.append(Entity(doc=doc_id, start=span.start_char, end=span.end_char, text=span.text,
-                              label=span.label_, name=canonical_name(span, where),
+        sentence_start, sentence = sentences.sentence(start)
+        records.append(Entity(doc=doc_id, start=start, end=end, text=mentioned, label=mention.label_,
+                              name=canonical_name(mentioned, mention.label_, mention.kb_id_, where),
                               sentence=sentence, sentence_start=sentence_start))
     return records
 
 
-def _foreign_short_form(span: Span, names: Enclosing, where: Jurisdiction) -> bool:
-    """A short place name inside another name (``names``: the spans that are not places) that,
-    read in the document's province, is a place elsewhere: 三江 in “三江英才” of a Sichuan text
-    is not 三江侗族自治县 (Guangxi)."""
-    if span.id_ != SHORT or where.province is None:
+def _foreign_short_form(mention: Mention, text: str, names: Enclosing, where: Jurisdiction) -> bool:
+    """A short place name (``text``, a mention found by its short form) inside another name
+    (``names``: the mentions that are not places) that, read in the document's province, is a
+    place elsewhere: 三江 in “三江英才” of a Sichuan text is not 三江侗族自治县 (Guangxi)."""
+    if where.province is None:
         return False
-    if next(names.around(span), None) is None:
+    if not names.around(mention):
         return False
-    division = gazetteer().resolve(span.text, where.province.code)
+    division = gazetteer().resolve(text, where.province.code)
     return division is None or division.province_code != where.province.code
