@@ -61,6 +61,11 @@ def sentence_boundaries(text: str) -> list[int]:
     return boundaries
 
 
+SENTENCES_KEY = "policy_miner.sentences"
+"""Where :func:`sentence_spans` keeps a document's sentence offsets (a plain tuple, so
+``Doc.to_bytes`` can still serialise the user data)."""
+
+
 @Language.component(SENTENCIZER)
 def policy_sentencizer(doc: Doc) -> Doc:
     """Mark sentence starts; a boundary inside a token starts the next token.
@@ -85,10 +90,14 @@ def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
 
     The extractor works on character offsets into the text, not on token indices. Read from
     the sentence-start array and the token table rather than ``doc.sents``, whose spans build
-    their text token by token.
+    their text token by token. Kept in ``doc.user_data`` on first use, since the entity
+    records, the quantities and the clauses all ask (set sentence starts before that).
     """
     if not len(doc):
         return []
+    known = doc.user_data.get(SENTENCES_KEY)
+    if known is not None:
+        return list(known)
     if not doc.has_annotation("SENT_START"):
         raise ValueError(Errors.E030)
     table = token_table(doc)
@@ -102,6 +111,7 @@ def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
         if stripped:
             start += len(sentence) - len(sentence.lstrip())
             spans.append((start, start + len(stripped)))
+    doc.user_data[SENTENCES_KEY] = tuple(spans)
     return spans
 
 
