@@ -9,6 +9,7 @@ import functools
 import re
 
 from ..lexicons import read_rows, read_words
+from .grammar import finditer
 
 QUOTE_PAIRS = {"“": "”", "‘": "’", "「": "」", "『": "』", '"': '"'}
 MAX_SET_PHRASE = 10
@@ -32,13 +33,16 @@ def _body_end_words() -> frozenset[str]:
     return frozenset(read_words("body_end.txt"))
 
 
+BODY_END_IGNORED = re.compile(r"[\s【】\[\]：:]")
+QUOTES = re.compile("[“‘「『\"]")
+
+
 def body_end(text: str) -> int:
     """Offset where the body ends: the first boilerplate line in the second half, else len(text)."""
     half = len(text) // 2
     offset = 0
     for line in text.splitlines(keepends=True):
-        key = re.sub(r"[\s【】\[\]：:]", "", line)
-        if offset >= half and key in _body_end_words():
+        if offset >= half and BODY_END_IGNORED.sub("", line) in _body_end_words():
             return offset
         offset += len(line)
     return len(text)
@@ -48,7 +52,7 @@ def _quoted_set_phrases(text: str) -> list[tuple[int, int]]:
     """Short quoted strings (“双一流”, “一人一策”, “两个维护”) are names, not amounts;
     a quoted plan period (“十四五”) is a date and stays."""
     spans = []
-    for match in re.finditer("[“‘「『\"]", text):
+    for match in QUOTES.finditer(text):
         close = QUOTE_PAIRS[match.group()]
         end = text.find(close, match.end(), match.end() + MAX_SET_PHRASE + 1)
         if end < 0:
@@ -68,13 +72,13 @@ def non_mention_mask(text: str) -> bytearray:
         mask[start:end] = b"\x01" * (end - start)
 
     for pattern in _patterns():
-        for match in pattern.finditer(text):
+        for match in finditer(pattern, text):
             cover(match.start(), match.end())
     for match in _set_phrases().finditer(text):
         cover(match.start(), match.end())
     for start, end in _quoted_set_phrases(text):
         cover(start, end)
-    for match in H1_LINE.finditer(text):
+    for match in finditer(H1_LINE, text):
         cover(match.start(), match.end())
     cover(body_end(text), len(text))
     return mask

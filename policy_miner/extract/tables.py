@@ -80,6 +80,8 @@ def _is_header(row: Row) -> bool:
 
 def find_tables(text: str) -> list[Table]:
     """Tables of the text: runs of cell rows (blank lines between rows allowed)."""
+    if "\t" not in text and "  " not in text:
+        return []  # no line has a cell break, so no line is a row
     tables: list[Table] = []
     current: Table | None = None
     previous_line = ""

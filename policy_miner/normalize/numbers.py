@@ -54,6 +54,12 @@ _TOKEN = re.compile(
 _TOKENS = re.compile(rf"(?:{_TOKEN.pattern})+")
 # A 余/多 after the digits means "more than"; the value stated is the number without it.
 _MORE_THAN = re.compile(r"(?<=.)[余多](?=[万亿]*$)")
+# A plain number with at most one scale (``2025``, ``18.7``, ``3541.07万``): nothing to clean, and
+# the token reader adds zeros to it or to its product with the scale. Those sums and products are
+# exact while they keep no more digits than the (default) decimal context, 28: 19 and 亿's 9.
+_PLAIN = re.compile(r"([0-9]+(?:\.[0-9]+)?)([百千万亿]?)")
+_PLAIN_SCALES = {"": 1, "百": 100, "千": 1000, "万": 10**4, "亿": 10**8}
+_EXACT_DIGITS = 19
 _THOUSANDS = re.compile(r"(?<=[0-9]),(?=[0-9]{3}(?:[^0-9]|$))")
 
 
@@ -75,6 +81,9 @@ def parse_number(s: str) -> Decimal | None:
     ``6亿余`` = 600000000): the value is the stated lower bound; the caller reads the bound
     from the surface text.
     """
+    plain = _PLAIN.fullmatch(s) if len(s) <= _EXACT_DIGITS else None
+    if plain:  # what the token reader makes of a plain number and one scale, computed directly
+        return _canonical(Decimal(plain.group(1)) * _PLAIN_SCALES[plain.group(2)])
     text = _clean(s)
     if not text or not _TOKENS.fullmatch(text):
         return None
@@ -143,7 +152,11 @@ def _read_tokens(text: str) -> Decimal | None:
             number = number * last_unit / 10  # colloquial: 一千二 = 1200, 13万2 = 132000
         else:
             return None  # 1万25: no safe reading
-    value = total + section + group + (number or 0)
+    return _canonical(total + section + group + (number or 0))
+
+
+def _canonical(value: Decimal) -> Decimal:
+    """An integral value as an integer (``5.0`` -> 5), any other without trailing zeros."""
     return Decimal(int(value)) if value == value.to_integral_value() else value.normalize()
 
 
