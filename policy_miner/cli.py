@@ -7,7 +7,6 @@ import sys
 import click
 
 from .corpus import Limits
-from .pipeline import Extractor
 from .run import EngineError, RunError, Settings, run_corpus
 
 
@@ -59,6 +58,8 @@ def extract(paths: tuple[str, ...], out_dir: str, segmenter: str, pkuseg_model: 
     settings = Settings(segmenter, pkuseg_model, limits, timeout)
     extractor = None
     if (engine == "local" and jobs == 1) or segmenter == "pkuseg":  # pkuseg: a bad model is a usage error, found now
+        from .pipeline import Extractor  # here only: a parent handing work to workers never needs it
+
         try:
             extractor = Extractor(segmenter=segmenter, pkuseg_model=pkuseg_model)
         except ValueError as error:

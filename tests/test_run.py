@@ -16,6 +16,7 @@ import pytest
 from policy_miner.pipeline import Extractor
 from policy_miner.records import OUTPUT_FILES
 from policy_miner.run import EngineError, RunError, Settings, run_corpus
+from policy_miner.run import engines, store
 from policy_miner.run.engines import _pool
 from policy_miner.run.progress import Progress
 from policy_miner.run.runner import exclusive
@@ -70,9 +71,26 @@ def test_serial_run_publishes_everything_and_leaves_no_staging(serial: Path) -> 
     assert not (serial / PARTIAL).exists()
 
 
-def test_two_jobs_give_the_same_outputs(small: Path, serial: Path, tmp_path: Path) -> None:
+def test_two_jobs_give_the_same_outputs(small: Path, serial: Path, tmp_path: Path,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(engines, "batch_size", lambda files, jobs: 4)  # a full batch and a short one
     report = run_corpus([small], tmp_path, settings=Settings(), jobs=2)
     assert report.jobs == 2 and _outputs(tmp_path) == _outputs(serial)
+
+
+def test_batch_size_spreads_small_corpora_and_caps_large_ones() -> None:
+    assert engines.batch_size(6, 2) == 1 and engines.batch_size(0, 2) == 1
+    assert engines.batch_size(10_000, 2) == engines.MAX_BATCH
+    assert all(1 <= engines.batch_size(files, jobs) <= engines.MAX_BATCH
+               for files in range(0, 2000, 37) for jobs in (1, 2, 8))
+
+
+def test_the_parent_of_a_run_does_not_import_the_pipeline() -> None:
+    """A corpus run's parent only lists files and writes records: importing the command must not
+    pull in spaCy or scikit-learn (seconds of start-up, hundreds of MB in the parent)."""
+    probe = "import sys, policy_miner.cli; print(sorted({'spacy', 'sklearn', 'jieba'} & set(sys.modules)))"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
 
 
 def test_dask_local_cluster_gives_the_same_outputs(small: Path, serial: Path, tmp_path: Path) -> None:
@@ -117,6 +135,28 @@ def _processed(doc: str, text: str) -> Outcome:
     lines = {kind: f'{{"doc": "{doc}", "kind": "{kind}", "text": "{text}"}}\n'.encode() for kind in OUTPUT_FILES}
     return Outcome(0, doc, f"{doc}.txt", PROCESSED, sha256=doc * 4, chars=len(text), lines=lines,
                    counts=dict.fromkeys(OUTPUT_FILES, 1))
+
+
+def test_staging_journals_only_records_already_on_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Journal lines are held until the record files are flushed; a kill at any moment leaves a
+    journal whose every range is on disk (read here from other handles, as a resume would)."""
+    monkeypatch.setattr(store, "SYNC_SECONDS", 3600.0)  # batches by count only, however slow the machine
+    staging = Staging(tmp_path, run_header(Settings()), resume=False)
+
+    def on_disk() -> tuple[list[dict], dict[str, int]]:
+        journal = (tmp_path / PARTIAL / JOURNAL).read_bytes().splitlines()[1:]
+        return [json.loads(line) for line in journal], {kind: (tmp_path / PARTIAL / name).stat().st_size
+                                                        for kind, name in OUTPUT_FILES.items()}
+
+    for n in range(store.SYNC_DOCUMENTS + 3):
+        staging.append(_processed(f"d{n}", "一" * n))
+        entries, sizes = on_disk()
+        assert all(entry["ranges"][kind][1] <= sizes[kind] for entry in entries for kind in OUTPUT_FILES)
+    assert len(entries) == store.SYNC_DOCUMENTS  # one batch synced, three documents held
+    staging.close()
+    entries, sizes = on_disk()
+    assert len(entries) == store.SYNC_DOCUMENTS + 3
+    assert all(entries[-1]["ranges"][kind][1] == sizes[kind] for kind in OUTPUT_FILES)
 
 
 def test_staging_recovery_cuts_half_written_lines(tmp_path: Path) -> None:
@@ -196,10 +236,11 @@ def test_cli_reports_progress_and_summary(small: Path, tmp_path: Path) -> None:
     assert "5 processed" in result.stderr and "documents/s" in result.stderr and "characters/s" in result.stderr
 
 
-def test_a_worker_that_dies_fails_only_its_document() -> None:
+@pytest.mark.parametrize("batch_size", [1, 3])
+def test_a_worker_that_dies_fails_only_its_document(batch_size: int) -> None:
     docs = ["a", "b", "crash", "c", "d", "e", "f"]
     tasks = [Task(i, f"{doc}.txt", doc) for i, doc in enumerate(docs)]
-    results = list(_pool(die_on_crash, tasks, Settings(), 2, initializer=no_warm_up))
+    results = list(_pool(die_on_crash, tasks, Settings(), 2, initializer=no_warm_up, batch_size=batch_size))
     assert [r.doc_id for r in results] == docs
     assert {r.doc_id: r.status for r in results} == {**dict.fromkeys(docs, PROCESSED), "crash": FAILED}
     assert "worker process died" in results[2].reason

@@ -15,6 +15,7 @@ that kills a worker on its own is failed, and the run goes on.
 """
 from __future__ import annotations
 
+import itertools
 import logging
 import multiprocessing
 from collections import deque
@@ -22,23 +23,36 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack
+from typing import TYPE_CHECKING
 
 from threadpoolctl import threadpool_limits
 
-from ..pipeline import Extractor
 from .worker import FAILED, Outcome, Settings, Task, process, worker_extractor
+
+if TYPE_CHECKING:  # the pipeline is imported where it is built, never by a run's parent process
+    from ..pipeline import Extractor
 
 ENGINES = ("local", "dask")
 TASKS_PER_WORKER = 4
-"""Tasks kept in flight per worker: enough that no worker waits for the writer, few enough
-that a slow document holds back only a handful of finished ones."""
+"""Messages (batches of tasks) kept in flight per worker: enough that no worker waits for the
+writer, few enough that a slow document holds back only a handful of finished ones."""
+MAX_BATCH = 16
+"""Most documents sent to a pool worker in one message: enough to make the parent's cost per
+message negligible (a few milliseconds of work per document), few enough to keep order."""
+
+
+def batch_size(files: int, jobs: int) -> int:
+    """Documents per message to a pool worker: one for a small corpus, so its few documents
+    still spread over every worker; up to ``MAX_BATCH`` when each worker gets many."""
+    return max(1, min(MAX_BATCH, files // (jobs * TASKS_PER_WORKER * 4)))
 
 
 def outcomes(tasks: Iterable[Task], settings: Settings, jobs: int = 1, engine: str = "local",
-             scheduler: str | None = None, extractor: Extractor | None = None) -> Iterator[Outcome]:
+             scheduler: str | None = None, extractor: Extractor | None = None, files: int = 0) -> Iterator[Outcome]:
     """The outcome of every task, in task order.
 
     ``extractor`` is used by a one-job local run only (the caller's pipeline, already loaded).
+    ``files`` (how many tasks there are, if known) sizes the batches sent to pool workers.
     """
     if engine == "dask":
         return _dask(tasks, settings, jobs, scheduler)
@@ -46,7 +60,7 @@ def outcomes(tasks: Iterable[Task], settings: Settings, jobs: int = 1, engine: s
         raise ValueError(f"unknown engine {engine!r}: choose one of {', '.join(ENGINES)}")
     if jobs <= 1:
         return (process(task, settings, extractor) for task in tasks)
-    return _pool(process, tasks, settings, jobs)
+    return _pool(process, tasks, settings, jobs, batch_size=batch_size(files, jobs))
 
 
 def _in_order(submit: Callable[[Task], Future], tasks: Iterable[Task], window: int) -> Iterator[tuple[Task, Future]]:
@@ -86,12 +100,29 @@ def _warm(segmenter: str, pkuseg_model: str | None) -> None:
 Work = Callable[[Task, Settings], Outcome]
 
 
+def _batches(tasks: Iterable[Task], size: int) -> Iterator[list[Task]]:
+    source = iter(tasks)
+    while batch := list(itertools.islice(source, size)):
+        yield batch
+
+
+def _run_batch(work: Work, tasks: list[Task], settings: Settings) -> list[Outcome]:
+    """What a pool worker runs: ``work`` over several tasks, sent and returned as one message."""
+    return [work(task, settings) for task in tasks]
+
+
 def _pool(work: Work, tasks: Iterable[Task], settings: Settings, jobs: int,
-          initializer: Callable[[str, str | None], None] | None = None) -> Iterator[Outcome]:
-    """Outcomes of ``work`` over tasks in a process pool (``initializer`` default: ``_warm``)."""
+          initializer: Callable[[str, str | None], None] | None = None, batch_size: int = 1) -> Iterator[Outcome]:
+    """Outcomes of ``work`` over tasks in a process pool (``initializer`` default: ``_warm``).
+
+    Tasks travel ``batch_size`` at a time: every message through the pool costs the parent a
+    pickle, a pipe write and a wake-up, and the parent shares the cores with the workers.
+    """
     # forkserver, not fork: the parent may run threads (progress bar), and forking a threaded
-    # process can deadlock its children.
+    # process can deadlock its children. The server imports the pipeline once, so each worker
+    # starts from a fork of it instead of importing spaCy and scikit-learn again.
     context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["policy_miner.pipeline"])
 
     def new_pool() -> ProcessPoolExecutor:
         """A pool whose workers have started (and built their pipelines), or EngineError."""
@@ -108,44 +139,45 @@ def _pool(work: Work, tasks: Iterable[Task], settings: Settings, jobs: int,
                               "try --jobs 1") from error
         return pool
 
-    def submit(task: Task) -> Future:
+    def submit(batch: list[Task]) -> Future:
         try:
-            return pool.submit(work, task, settings)
+            return pool.submit(_run_batch, work, batch, settings)
         except BrokenProcessPool as error:  # broke since the last result: handled like one
             broken: Future = Future()
             broken.set_exception(error)
             return broken
 
     pool = new_pool()
-    source = iter(tasks)
-    pending: deque[tuple[Task, Future]] = deque()
+    source = _batches(tasks, batch_size)
+    pending: deque[tuple[list[Task], Future]] = deque()
     try:
         while True:
-            while len(pending) < jobs * TASKS_PER_WORKER and (task := next(source, None)) is not None:
-                pending.append((task, submit(task)))
+            while len(pending) < jobs * TASKS_PER_WORKER and (batch := next(source, None)) is not None:
+                pending.append((batch, submit(batch)))
             if not pending:
                 return
-            task, future = pending[0]
+            future = pending[0][1]
             try:
-                outcome = future.result()
+                results = future.result()
             except BrokenProcessPool:
                 broken = list(pending)
                 pending.clear()
                 pool.shutdown(wait=True, cancel_futures=True)
                 pool = new_pool()
-                for task, future in broken:
+                for batch, future in broken:
                     if future.done() and not future.cancelled() and future.exception() is None:
-                        yield future.result()
+                        yield from future.result()
                         continue
-                    try:  # alone in a pool that started: if it breaks now, this document is the cause
-                        yield submit(task).result()
-                    except BrokenProcessPool as error:
-                        yield _crashed(task, error)
-                        pool.shutdown(wait=True)
-                        pool = new_pool()
+                    for task in batch:  # alone in a pool that started: if it breaks now, this document is the cause
+                        try:
+                            yield from submit([task]).result()
+                        except BrokenProcessPool as error:
+                            yield _crashed(task, error)
+                            pool.shutdown(wait=True)
+                            pool = new_pool()
                 continue
             pending.popleft()
-            yield outcome
+            yield from results
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 

@@ -14,15 +14,18 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..corpus import list_files
 from ..io import atomic_write_text
-from ..pipeline import Extractor
 from .engines import outcomes
 from .progress import Progress
 from .report import RunReport
 from .store import REPORT, Entry, RunError, Staging, publish, read_manifest, run_header
 from .worker import FAILED, PROCESSED, UNCHANGED, Outcome, Settings, Task
+
+if TYPE_CHECKING:  # the pipeline is imported where it is built, never by a run's parent process
+    from ..pipeline import Extractor
 
 
 def run_corpus(paths: Sequence[str | Path], out_dir: str | Path, extractor: Extractor | None = None, *,
@@ -68,7 +71,7 @@ def run_corpus(paths: Sequence[str | Path], out_dir: str | Path, extractor: Extr
                       entry.error, entry.skipped)
                  for index, entry in enumerate(entries))
         try:
-            for outcome in outcomes(tasks, settings, jobs, engine, scheduler, extractor):
+            for outcome in outcomes(tasks, settings, jobs, engine, scheduler, extractor, len(entries)):
                 account(outcome)
         finally:
             meter.close()

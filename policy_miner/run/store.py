@@ -12,9 +12,12 @@ An output folder OUT holds::
 
 Why this shape:
 
-- **Streaming.** A document's records are appended and flushed, and only then is its journal
-  line written. So the journal never names records that are not on disk, and memory does not
-  grow with the corpus.
+- **Streaming.** A document's records are appended as it finishes; its journal line is held
+  back and written only after the record files are flushed. So the journal never names records
+  that are not on disk, and memory does not grow with the corpus. Flushes are batched (every
+  ``SYNC_DOCUMENTS`` documents or ``SYNC_SECONDS``): one write per file per batch instead of
+  five per document, which matters when the run's single writer serves several workers. A kill
+  loses at most one batch, which resume extracts again.
 - **Crash safety.** A killed run leaves ``.partial`` behind. On resume, the journal is cut
   after its last complete line and each record file is cut at the end of the last journaled
   document. That removes half-written lines and the records of a document that was not
@@ -32,12 +35,15 @@ import hashlib
 import json
 import os
 import shutil
+import time
 from importlib.metadata import version
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from ..io import atomic_path, atomic_write_text
+import orjson
+
+from ..io import atomic_path
 from ..lexicons import data_dir
 from ..records import OUTPUT_FILES
 from .worker import Outcome, Settings
@@ -49,6 +55,9 @@ REPORT = "report.json"
 HEADER = "policy-miner"
 FORMAT = 1
 COPY_CHUNK = 1 << 20
+SYNC_DOCUMENTS = 32
+SYNC_SECONDS = 0.5
+WRITE_BUFFER = 1 << 20
 
 Entry = dict[str, Any]
 """A manifest line: doc, path, sha256, format, encoding, warning, chars, counts, ranges."""
@@ -118,8 +127,14 @@ class Staging:
             self._recover(header)
         else:
             self._start(header)
-        self.files = {kind: (self.dir / name).open("ab") for kind, name in OUTPUT_FILES.items()}
+        self.files = {kind: (self.dir / name).open("ab", buffering=WRITE_BUFFER) for kind, name in OUTPUT_FILES.items()}
+        self.ends = {kind: (self.dir / name).stat().st_size for kind, name in OUTPUT_FILES.items()}
+        """Where each record file ends, counted here: ``tell()`` on a buffered file costs a
+        system call."""
         self.journal = (self.dir / JOURNAL).open("ab")
+        self.held: list[bytes] = []
+        """Journal lines of documents whose records may still be in the write buffers."""
+        self.synced = time.monotonic()
 
     def _start(self, header: dict[str, Any]) -> None:
         shutil.rmtree(self.dir, ignore_errors=True)
@@ -169,18 +184,30 @@ class Staging:
     def _journal(self, entry: Entry, lines: dict[str, bytes]) -> Entry:
         ranges = {}
         for kind, handle in self.files.items():
-            start = handle.tell()
-            handle.write(lines.get(kind, b""))
-            ranges[kind] = [start, handle.tell()]
-        for handle in self.files.values():
-            handle.flush()
+            data = lines.get(kind, b"")
+            start = self.ends[kind]
+            handle.write(data)
+            self.ends[kind] = start + len(data)
+            ranges[kind] = [start, self.ends[kind]]
         entry = {**entry, "ranges": ranges}
-        self.journal.write(json.dumps(entry, ensure_ascii=False).encode("utf-8") + b"\n")
-        self.journal.flush()
+        self.held.append(orjson.dumps(entry, option=orjson.OPT_APPEND_NEWLINE))
         self.entries[entry["doc"]] = entry
+        if len(self.held) >= SYNC_DOCUMENTS or time.monotonic() - self.synced >= SYNC_SECONDS:
+            self.sync()
         return entry
 
+    def sync(self) -> None:
+        """Flush the record files, then journal the documents whose records they hold."""
+        for handle in self.files.values():
+            handle.flush()
+        self.journal.write(b"".join(self.held))
+        self.journal.flush()
+        self.held.clear()
+        self.synced = time.monotonic()
+
     def close(self) -> None:
+        if not self.journal.closed:
+            self.sync()
         for handle in (*self.files.values(), self.journal):
             handle.close()
 
@@ -226,8 +253,9 @@ def publish(out: Path, staging: Staging, order: Iterable[str], header: dict[str,
                 new["ranges"][kind] = [target.tell(), target.tell() + end - start]
                 _copy_range(source, target, start, end)
             sizes[kind] = target.tell()
-    manifest = [json.dumps({**header, "sizes": sizes})] + [json.dumps(e, ensure_ascii=False) for e in published]
-    atomic_write_text(out / MANIFEST, "\n".join(manifest) + "\n")
+    with atomic_path(out / MANIFEST) as tmp, tmp.open("wb") as target:
+        target.write(b"".join(orjson.dumps(line, option=orjson.OPT_APPEND_NEWLINE)
+                              for line in [{**header, "sizes": sizes}, *published]))
     return published
 
 

@@ -19,13 +19,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from ..corpus import Limits, read_source
-from ..pipeline import Extractor
 from ..records import OUTPUT_FILES
+
+if TYPE_CHECKING:  # the pipeline is imported where it is built, never by a run's parent process
+    from ..pipeline import Extractor
 
 PROCESSED = "processed"
 UNCHANGED = "unchanged"
@@ -131,6 +133,8 @@ def time_limit(seconds: float) -> Iterator[None]:
 @functools.lru_cache(maxsize=2)
 def worker_extractor(segmenter: str, pkuseg_model: str | None) -> Extractor:
     """This process's pipeline, built on its first document and kept for all later ones."""
+    from ..pipeline import Extractor
+
     extractor = Extractor(segmenter=segmenter, pkuseg_model=pkuseg_model)
     extractor.extract("预热。", "warm-up")  # trains the tool classifier now, not inside a timed document
     return extractor
