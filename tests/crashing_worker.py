@@ -20,3 +20,10 @@ def no_warm_up(segmenter: str, pkuseg_model: str | None) -> None:
 def die_on_start(segmenter: str, pkuseg_model: str | None) -> None:
     """Pool initializer of a worker that cannot start at all."""
     os._exit(1)
+
+
+def raise_on_crash(task: Task, settings: Settings) -> Outcome:
+    """Fail the task with an exception on "crash" (as a Dask worker lost under it would)."""
+    if task.doc_id == "crash":
+        raise RuntimeError("worker lost")
+    return Outcome(task.index, task.doc_id, task.path, PROCESSED)

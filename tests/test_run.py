@@ -25,7 +25,7 @@ from policy_miner.run.worker import FAILED, PROCESSED, Outcome, Task, process
 
 from .bad_corpus import EXPECTED_WARNINGS, HTML_HIDDEN_MARKERS, make_bad_corpus
 from .conftest import CORPUS
-from .crashing_worker import die_on_crash, die_on_start, no_warm_up
+from .crashing_worker import die_on_crash, die_on_start, no_warm_up, raise_on_crash
 
 PUBLISHED = (*OUTPUT_FILES.values(), MANIFEST)
 EXTRA = "锦州市对新引进的博士每人给予5万元安家补贴，分3年发放。\n"
@@ -93,7 +93,9 @@ def test_the_parent_of_a_run_does_not_import_the_pipeline() -> None:
     assert result.stdout.strip() == "[]"
 
 
-def test_dask_local_cluster_gives_the_same_outputs(small: Path, serial: Path, tmp_path: Path) -> None:
+def test_dask_local_cluster_gives_the_same_outputs(small: Path, serial: Path, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(engines, "batch_size", lambda files, jobs: 4)
     report = run_corpus([small], tmp_path, settings=Settings(), jobs=2, engine="dask")
     assert report.engine == "dask" and report.failed == 1 and _outputs(tmp_path) == _outputs(serial)
 
@@ -244,6 +246,15 @@ def test_a_worker_that_dies_fails_only_its_document(batch_size: int) -> None:
     assert [r.doc_id for r in results] == docs
     assert {r.doc_id: r.status for r in results} == {**dict.fromkeys(docs, PROCESSED), "crash": FAILED}
     assert "worker process died" in results[2].reason
+
+
+def test_a_dask_batch_that_fails_fails_only_its_document(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(engines, "batch_size", lambda files, jobs: 3)
+    docs = ["a", "b", "crash", "c", "d", "e", "f"]
+    tasks = [Task(i, f"{doc}.txt", doc) for i, doc in enumerate(docs)]
+    results = list(engines._dask(tasks, Settings(), 1, None, len(tasks), raise_on_crash, no_warm_up))
+    assert [r.doc_id for r in results] == docs
+    assert {r.doc_id: r.status for r in results} == {**dict.fromkeys(docs, PROCESSED), "crash": FAILED}
 
 
 def test_bad_corpus_end_to_end_with_two_jobs(tmp_path: Path) -> None:

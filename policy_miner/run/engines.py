@@ -2,16 +2,20 @@
 
 - ``local`` with one job runs in this process (no start-up cost; tests and small corpora);
 - ``local`` with N jobs uses a ``concurrent.futures`` process pool, each worker building its
-  pipeline once (the pool initializer), so N documents are extracted at a time;
+  pipeline once (the pool initializer), so N documents are extracted at a time. Workers are
+  forked from a server that has already imported the pipeline's libraries, so they share those
+  pages and skip the import;
 - ``dask`` submits the same function to a Dask cluster: a ``LocalCluster`` of N single-threaded
   worker processes by default, or the scheduler at ``--scheduler ADDRESS``. Dask's workers
   must see the corpus at the same paths (a shared file system) and have policy-miner installed.
 
-Whatever the engine, outcomes come back in task order, so the outputs are the same for any
-number of jobs; and at most a small window of tasks is in flight, so memory stays flat
-however large the corpus. A local worker that dies (a crash or the OOM killer) breaks the
-pool: the tasks in flight are then re-run one at a time in a fresh pool, so only the document
-that kills a worker on its own is failed, and the run goes on.
+Both send documents to workers in batches (``batch_size``): the parent, which also writes every
+record, shares the machine with the workers, and each message costs it a pickle, a pipe write
+and a wake-up. Whatever the engine, outcomes come back in task order, so the outputs are the
+same for any number of jobs; and at most a small window of batches is in flight, so memory
+stays flat however large the corpus. A local worker that dies (a crash or the OOM killer)
+breaks the pool: the tasks in flight are then re-run one at a time in a fresh pool, so only
+the document that kills a worker on its own is failed, and the run goes on.
 """
 from __future__ import annotations
 
@@ -55,7 +59,7 @@ def outcomes(tasks: Iterable[Task], settings: Settings, jobs: int = 1, engine: s
     ``files`` (how many tasks there are, if known) sizes the batches sent to pool workers.
     """
     if engine == "dask":
-        return _dask(tasks, settings, jobs, scheduler)
+        return _dask(tasks, settings, jobs, scheduler, files)
     if engine != "local":
         raise ValueError(f"unknown engine {engine!r}: choose one of {', '.join(ENGINES)}")
     if jobs <= 1:
@@ -63,11 +67,12 @@ def outcomes(tasks: Iterable[Task], settings: Settings, jobs: int = 1, engine: s
     return _pool(process, tasks, settings, jobs, batch_size=batch_size(files, jobs))
 
 
-def _in_order(submit: Callable[[Task], Future], tasks: Iterable[Task], window: int) -> Iterator[tuple[Task, Future]]:
-    """Submit tasks ahead of the consumer, at most ``window`` in flight; yield them in order."""
-    pending: deque[tuple[Task, Future]] = deque()
-    for task in tasks:
-        pending.append((task, submit(task)))
+def _in_order(submit: Callable[[list[Task]], Future], batches: Iterable[list[Task]],
+              window: int) -> Iterator[tuple[list[Task], Future]]:
+    """Submit batches ahead of the consumer, at most ``window`` in flight; yield them in order."""
+    pending: deque[tuple[list[Task], Future]] = deque()
+    for batch in batches:
+        pending.append((batch, submit(batch)))
         if len(pending) >= window:
             yield pending.popleft()
     while pending:
@@ -182,7 +187,13 @@ def _pool(work: Work, tasks: Iterable[Task], settings: Settings, jobs: int,
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _dask(tasks: Iterable[Task], settings: Settings, jobs: int, scheduler: str | None) -> Iterator[Outcome]:
+def _dask(tasks: Iterable[Task], settings: Settings, jobs: int, scheduler: str | None, files: int,
+          work: Work = process, initializer: Callable[[str, str | None], None] | None = None) -> Iterator[Outcome]:
+    """Outcomes of ``work`` over tasks on a Dask cluster, sent in batches like ``_pool``'s.
+
+    A batch that fails as a whole (a worker killed under it) is re-run one task at a time, so
+    only the document that fails on its own is reported failed.
+    """
     from distributed import Client, LocalCluster
 
     with ExitStack() as stack:
@@ -193,10 +204,19 @@ def _dask(tasks: Iterable[Task], settings: Settings, jobs: int, scheduler: str |
                 n_workers=max(1, jobs), threads_per_worker=1, processes=True,
                 dashboard_address=None, silence_logs=logging.ERROR))
             client = stack.enter_context(Client(cluster))
-        client.run(_warm, settings.segmenter, settings.pkuseg_model)
-        window = max(1, sum(client.nthreads().values())) * TASKS_PER_WORKER
-        for task, future in _in_order(lambda task: client.submit(process, task, settings, pure=False), tasks, window):
+        client.run(initializer or _warm, settings.segmenter, settings.pkuseg_model)
+        threads = max(1, sum(client.nthreads().values()))
+        batches = _batches(tasks, batch_size(files, threads))
+
+        def submit(batch: list[Task]) -> Future:
+            return client.submit(_run_batch, work, batch, settings, pure=False)
+
+        for batch, future in _in_order(submit, batches, threads * TASKS_PER_WORKER):
             try:
-                yield future.result()
-            except Exception as error:  # KilledWorker and the like: this document, not the run
-                yield _crashed(task, error)
+                yield from future.result()
+            except Exception:  # KilledWorker and the like: find the document, fail only it
+                for task in batch:
+                    try:
+                        yield client.submit(work, task, settings, pure=False).result()
+                    except Exception as error:
+                        yield _crashed(task, error)
