@@ -17,7 +17,7 @@ text, so the numbers can be read against each other:
 
 Nothing here asserts a speed: this is a measuring tool.
 
-Run:  .venv/bin/python bench/bench_scale.py [--docs 10000] [--jobs 1 2] [--json]
+Run:  .venv/bin/python bench/bench_scale.py [--docs 10000] [--jobs 1 2] [--repeat 3] [--json]
 """
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ import json
 import logging
 import random
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -135,7 +136,10 @@ def _watch_memory(pid: int, peak: list[int]) -> None:
         return
 
 
-def measure(docs: int, jobs: Sequence[int], work: Path) -> dict[str, Any]:
+def measure(docs: int, jobs: Sequence[int], work: Path, repeat: int = 1) -> dict[str, Any]:
+    """Every figure of the table. With ``repeat`` > 1 the whole round (the baseline, then each
+    J's start-up and full run) is taken that many times, interleaved, and each figure is the
+    median over rounds: a shared machine's neighbours come and go within minutes."""
     bricks = paragraphs(SAMPLES)
     corpus, tiny = work / "corpus", work / "tiny"
     corpus.mkdir()
@@ -143,29 +147,41 @@ def measure(docs: int, jobs: Sequence[int], work: Path) -> dict[str, Any]:
     texts = make_corpus(corpus, docs, bricks)
     make_corpus(tiny, 1, bricks)
     chars = sum(map(len, texts))
-    baseline = lcut_rate(texts)
+    baselines: list[float] = []
+    timings: dict[int, list[tuple[float, float]]] = {j: [] for j in jobs}
+    peaks: dict[int, float] = dict.fromkeys(jobs, 0.0)
+    for _ in range(repeat):
+        baselines.append(lcut_rate(texts))
+        for j in jobs:
+            startup = run_extract(tiny, work / "out", j)["seconds"]
+            run = run_extract(corpus, work / "out", j)
+            if run["summary"]["processed"] != docs:
+                raise RuntimeError(f"--jobs {j} processed {run['summary']['processed']} of {docs} documents")
+            timings[j].append((run["seconds"], startup))
+            peaks[j] = max(peaks[j], run["peak_mb"])
+    baseline = statistics.median(baselines)
     rows = []
     for j in jobs:
-        startup = run_extract(tiny, work / "out", j)["seconds"]
-        run = run_extract(corpus, work / "out", j)
-        if run["summary"]["processed"] != docs:
-            raise RuntimeError(f"--jobs {j} processed {run['summary']['processed']} of {docs} documents")
-        steady = max(run["seconds"] - startup, 1e-9)
-        rows.append({"jobs": j, "seconds": run["seconds"], "startup_seconds": startup, "peak_mb": run["peak_mb"],
-                     "docs_per_s": docs / run["seconds"], "chars_per_s": chars / run["seconds"],
+        seconds = statistics.median(wall for wall, _ in timings[j])
+        startup = statistics.median(start for _, start in timings[j])
+        steady = max(seconds - startup, 1e-9)
+        rows.append({"jobs": j, "seconds": seconds, "startup_seconds": startup, "peak_mb": peaks[j],
+                     "docs_per_s": docs / seconds, "chars_per_s": chars / seconds,
                      "steady_chars_per_s": chars / steady,
-                     "per_core_ratio_to_lcut": chars / steady / j / baseline})
+                     "per_core_ratio_to_lcut": chars / steady / j / baseline,
+                     "rounds": [{"seconds": wall, "startup_seconds": start} for wall, start in timings[j]]})
     one = next((r for r in rows if r["jobs"] == 1), None)
     for row in rows:
         row["speedup"] = one["seconds"] / row["seconds"] if one else None
         row["steady_speedup"] = row["steady_chars_per_s"] / one["steady_chars_per_s"] if one else None
     return {"documents": docs, "characters": chars, "lcut_chars_per_s": baseline, "cores": psutil.cpu_count(),
-            "runs": rows}
+            "repeat": repeat, "lcut_rounds": baselines, "runs": rows}
 
 
 def format_table(result: dict[str, Any]) -> str:
     lines = [f"{result['documents']:,} documents, {result['characters']:,} characters; "
-             f"jieba.lcut {result['lcut_chars_per_s']:,.0f} characters/s; {result['cores']} cores",
+             f"jieba.lcut {result['lcut_chars_per_s']:,.0f} characters/s; {result['cores']} cores; "
+             f"median of {result['repeat']} round(s)",
              f"{'jobs':>4} {'wall s':>8} {'start s':>8} {'docs/s':>8} {'chars/s':>10} {'steady/s':>10} "
              f"{'/lcut/core':>10} {'speed-up':>8} {'steady x':>8} {'peak MB':>8}"]
     for r in result["runs"]:
@@ -180,12 +196,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="policy-miner extract at scale, 1 vs 2 jobs, against jieba.lcut.")
     parser.add_argument("--docs", type=int, default=10_000, help="synthetic documents (default: 10000)")
     parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2], help="job counts to run (default: 1 2)")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="rounds of every measurement, interleaved; figures are medians (default: 1)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of the table")
     args = parser.parse_args(argv)
-    if args.docs < 1 or min(args.jobs) < 1:
-        parser.error("--docs and --jobs must be at least 1")
+    if args.docs < 1 or min(args.jobs) < 1 or args.repeat < 1:
+        parser.error("--docs, --jobs and --repeat must be at least 1")
     with tempfile.TemporaryDirectory(prefix="bench_scale_") as work:
-        result = measure(args.docs, args.jobs, Path(work))
+        result = measure(args.docs, args.jobs, Path(work), args.repeat)
     print(json.dumps(result, indent=1) if args.json else format_table(result))
     return 0
 
