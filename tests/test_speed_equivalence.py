@@ -28,7 +28,7 @@ from policy_miner.extract import context
 from policy_miner.extract.context import Cue, WordBoundaries, find_cues
 from policy_miner.extract.entities import HEAD, LEXICON, QUOTE_PAIRS, SHORT, TRIGGER, _dedupe, _quotations, swallows
 from policy_miner.nlp import build_pipeline, default_segmenter, sentence_boundaries, sentence_spans
-from policy_miner.nlp.segmenters import JiebaSegmenter, with_whitespace
+from policy_miner.nlp.segmenters import JiebaSegmenter, dictionary_flags, with_whitespace
 from policy_miner.nlp.tokenizer import spacy_tokens, token_table
 from policy_miner.io import record_rows
 from policy_miner.records import OUTPUT_FILES, from_dict, to_dict
@@ -91,6 +91,12 @@ def test_route_with_ascii_dictionary_words_is_jiebas(block: str) -> None:
 @functools.lru_cache(maxsize=None)
 def ascii_word_segmenter() -> JiebaSegmenter:
     return JiebaSegmenter([("5G", "n"), ("ab12", "eng")])
+
+
+def test_dictionary_flags_are_possegs_tag_table() -> None:
+    assert dictionary_flags() == jieba.posseg.POSTokenizer(jieba.Tokenizer()).word_tag_tab
+    flags = ascii_word_segmenter()._flags  # user words keep their own flags
+    assert flags["5G"] == "n" and flags["ab12"] == "eng" and "5G" not in dictionary_flags()
 
 
 def test_segmentation_keeps_every_character_and_poseggs_numbers() -> None:

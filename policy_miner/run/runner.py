@@ -8,13 +8,14 @@ engine, and document ids are claimed in it, so a duplicate id fails the same fil
 from __future__ import annotations
 
 import fcntl
-import json
 import os
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import orjson
 
 from ..corpus import list_files
 from ..io import atomic_write_text
@@ -77,7 +78,8 @@ def run_corpus(paths: Sequence[str | Path], out_dir: str | Path, extractor: Extr
             meter.close()
         publish(out, staging, order, header)
         report.seconds = time.perf_counter() - began
-        atomic_write_text(out / REPORT, json.dumps(report.to_dict(), ensure_ascii=False, indent=1) + "\n")
+        report_json = orjson.dumps(report.to_dict(), option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
+        atomic_write_text(out / REPORT, report_json.decode("utf-8"))
         staging.remove()
         return report
 
