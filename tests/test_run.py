@@ -20,7 +20,7 @@ from policy_miner.run import engines, store
 from policy_miner.run.engines import _pool
 from policy_miner.run.progress import Progress
 from policy_miner.run.runner import exclusive
-from policy_miner.run.store import JOURNAL, MANIFEST, PARTIAL, Staging, run_header
+from policy_miner.run.store import JOURNAL, MANIFEST, PARTIAL, Staging, publish, run_header
 from policy_miner.run.worker import FAILED, PROCESSED, Outcome, Task, process
 
 from .bad_corpus import EXPECTED_WARNINGS, HTML_HIDDEN_MARKERS, make_bad_corpus
@@ -159,6 +159,26 @@ def test_staging_journals_only_records_already_on_disk(tmp_path: Path, monkeypat
     entries, sizes = on_disk()
     assert len(entries) == store.SYNC_DOCUMENTS + 3
     assert all(entries[-1]["ranges"][kind][1] == sizes[kind] for kind in OUTPUT_FILES)
+
+
+def test_publish_moves_staged_files_in_order_and_copies_the_others(tmp_path: Path) -> None:
+    """A staged file holding exactly the documents in corpus order is moved into place; one that
+    does not (here a document re-extracted after a change, staged twice) is copied range by range."""
+    header = run_header(Settings())
+    staging = Staging(tmp_path, header, resume=False)
+    for doc, text in (("a", "旧"), ("b", "二")):
+        staging.append(_processed(doc, text))
+    staged_inode = (staging.dir / OUTPUT_FILES["quantity"]).stat().st_ino
+    publish(tmp_path, staging, ["a", "b"], header)
+    assert (tmp_path / OUTPUT_FILES["quantity"]).stat().st_ino == staged_inode  # moved, not copied
+
+    staging = Staging(tmp_path, header, resume=False)
+    for doc, text in (("a", "旧"), ("b", "二"), ("a", "新")):
+        staging.append(_processed(doc, text))
+    published = publish(tmp_path, staging, ["a", "b"], header)
+    lines = (tmp_path / OUTPUT_FILES["quantity"]).read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line)["text"] for line in lines] == ["新", "二"]
+    assert [entry["ranges"]["quantity"][0] for entry in published] == [0, len(lines[0].encode()) + 1]
 
 
 def test_staging_recovery_cuts_half_written_lines(tmp_path: Path) -> None:
