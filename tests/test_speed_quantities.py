@@ -23,11 +23,12 @@ from hypothesis import strategies as st
 from spacy.language import Language
 
 from policy_miner.extract import context, filters, grammar, quantities, tables
-from policy_miner.extract.context import WordBoundaries, find_cues
 from policy_miner.lexicons import read_words
 from policy_miner.nlp import SentenceIndex, build_pipeline
 from policy_miner.nlp.tokenizer import token_table
 from policy_miner.normalize import numbers
+
+from .cue_reference import WordBoundaries, reference_find_cues
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = [path.read_text(encoding="utf-8") for path in sorted((REPO / "corpora").glob("*.txt"))]
@@ -209,7 +210,7 @@ def check_cue_index(text: str, tokens: quantities.TokenIndex, words: WordBoundar
     for index, (cues, checked) in zip(indexes, LEXICONS):
         assert index.cues is cues
         for a, b in windows:
-            assert index.find(a, b) == find_cues(text[a:b], cues, words if checked else None, a)
+            assert index.find(a, b) == reference_find_cues(text[a:b], cues, words if checked else None, a)
 
 
 def test_cue_index_as_find_cues_on_the_corpus(nlp: Language) -> None:

@@ -77,12 +77,12 @@ def clause_bounds(breaks: list[int], start: int, end: int, lo: int, hi: int) -> 
     return (breaks[before - 1] + 1 if before else lo), (breaks[after] if after < len(breaks) else hi)
 
 
-def find_cues(window: str, cues: tuple[Cue, ...], words: WordBoundaries | None = None,
-              offset: int = 0) -> list[tuple[int, Cue]]:
+def find_cues(window: str, cues: tuple[Cue, ...]) -> list[tuple[int, Cue]]:
     """Non-overlapping cue occurrences in ``window``, longest cue first at each position.
 
-    With ``words`` (token boundaries of the document; ``offset`` = where the window starts), a
-    one-character cue counts only as a word of its own: 共 in 公共, 到 in 达到 are not cues.
+    For short texts read once (section headings). Quantities search the same sentence for many
+    windows, and need one-character cues only where they are words of their own (共 in 公共,
+    到 in 达到 are not cues): they use ``CueIndex``, which gives these hits with that check.
     """
     hits: list[tuple[int, Cue]] = []
     taken = bytearray(len(window))
@@ -91,8 +91,7 @@ def find_cues(window: str, cues: tuple[Cue, ...], words: WordBoundaries | None =
         at = window.find(word)
         while at >= 0:  # the non-overlapping occurrences, left to right (as re.finditer finds them)
             end = at + len(word)
-            one_word = words is None or len(word) > 1 or words.is_word(offset + at, offset + end)
-            if one_word and not any(taken[at:end]):
+            if not any(taken[at:end]):
                 taken[at:end] = b"\x01" * len(word)
                 hits.append((at, cue))
             at = window.find(word, end)
@@ -150,21 +149,11 @@ def is_coordinated(between: str) -> bool:
     return bool(COORDINATION.match(between)) or ("、" in between and not CLAUSE_BREAK.search(between))
 
 
-class WordBoundaries:
-    """Offsets where the segmenter's tokens start and end."""
-
-    def __init__(self, spans: Sequence[tuple[int, int]]):
-        self.starts = {start for start, _ in spans}
-        self.ends = {end for _, end in spans}
-
-    def is_word(self, start: int, end: int) -> bool:
-        return start in self.starts and end in self.ends
-
-
 class CueIndex:
     """Where the cues of one lexicon occur in a stretch of a document, so that ``find_cues`` over
     any window of that stretch is read off these occurrences instead of searching the window for
-    every cue (``CueScanner.scan`` finds them).
+    every cue (``CueScanner.scan`` finds them). The tests check it against cue finding with
+    ``re.finditer`` per cue and a word-boundary check (``tests/cue_reference.py``).
 
     ``found`` lists every occurrence of every cue, overlapping ones included, as (start, rank of
     the cue in the lexicon, whether it counts as a word), by start then rank. For a window
@@ -181,7 +170,8 @@ class CueIndex:
         self.cues, self.found, self.starts = cues, found, starts
 
     def find(self, lo: int, hi: int) -> list[tuple[int, Cue]]:
-        """``find_cues(text[lo:hi], cues, words, lo)``: (offset in the window, cue), in order."""
+        """The cues of ``text[lo:hi]`` as ``find_cues`` finds them, one-character cues only where
+        they are words of their own: (offset in the window, cue), in order."""
         if not self.starts:
             return []
         first, last = bisect.bisect_left(self.starts, lo), bisect.bisect_left(self.starts, hi)
