@@ -76,7 +76,8 @@ def parse_number(s: str) -> Decimal | None:
     Accepts digits (half or full width, thousands commas, decimals), Chinese numerals (also the
     financial capitals 壹贰叁), and mixtures with 十百千万亿 (``3541.07万``, ``十五点八万``, ``1亿2千万``).
     A colloquial single-digit tail counts in the next lower place (``13万2`` = 132000,
-    ``一千二`` = 1200). A numeral string without units is read digit by digit (``二〇二五`` = 2025).
+    ``一千二`` = 1200); a tail that writes out every place below its unit adds as it stands
+    (``3万5000`` = 35000); any other tail (``1万25``) has no safe reading. A numeral string without units is read digit by digit (``二〇二五`` = 2025).
     One 余 or 多 after the digits is accepted and dropped (``两千余`` = 2000, ``20多万`` = 200000,
     ``6亿余`` = 600000000): the value is the stated lower bound; the caller reads the bound
     from the surface text.
@@ -100,6 +101,7 @@ def _read_tokens(text: str) -> Decimal | None:
     last_unit = 1
     seen_wan = seen_yi = after_zero = fractional = False
     tail_is_digit = False
+    tail_digits = 0  # how many Arabic digits the last coefficient was written with
     for token in _TOKEN.finditer(text):
         kind, value = token.lastgroup, token.group(token.lastgroup)
         if kind in ("arabic", "digit"):
@@ -113,6 +115,7 @@ def _read_tokens(text: str) -> Decimal | None:
             number = Decimal(value) if kind == "arabic" else Decimal(_CN_DIGITS[value])
             fractional = "." in value
             tail_is_digit = len(value) == 1
+            tail_digits = len(value) if kind == "arabic" else 0
         elif kind == "fraction":
             if fractional or (number is None and group == 0 and not after_zero):
                 return None
@@ -150,8 +153,9 @@ def _read_tokens(text: str) -> Decimal | None:
                 return None
         elif tail_is_digit:
             number = number * last_unit / 10  # colloquial: 一千二 = 1200, 13万2 = 132000
-        else:
+        elif tail_digits != len(str(last_unit)) - 1:
             return None  # 1万25: no safe reading
+        # else every place below the unit is written out: 3万5000 = 35000, 12万0500 = 120500
     return _canonical(total + section + group + (number or 0))
 
 
