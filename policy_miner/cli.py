@@ -72,9 +72,8 @@ def extract(paths: tuple[str, ...], out_dir: str, segmenter: str, pkuseg_model: 
     except KeyboardInterrupt:
         click.echo(f"\ninterrupted: finished documents are kept in {out_dir}; run again with --resume to go on", err=True)
         sys.exit(130)
-    for entry in report.files:
-        if entry["status"] == "failed":
-            click.echo(f"failed: {entry['path']}: {entry['reason']}", err=True)
+    for entry in report.failures:
+        click.echo(f"failed: {entry['path']}: {entry['reason']}", err=True)
     click.echo(report.summary(), err=True)
     sys.exit(1 if report.failed else 0)
 

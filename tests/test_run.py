@@ -19,6 +19,7 @@ from policy_miner.run import EngineError, RunError, Settings, run_corpus
 from policy_miner.run import engines, store
 from policy_miner.run.engines import _pool
 from policy_miner.run.progress import Progress
+from policy_miner.run.report import RunReport
 from policy_miner.run.runner import exclusive
 from policy_miner.run.store import JOURNAL, MANIFEST, PARTIAL, Staging, publish, run_header
 from policy_miner.run.worker import FAILED, PROCESSED, Outcome, Task, process
@@ -222,6 +223,20 @@ def test_a_killed_run_resumes_to_the_same_outputs(tmp_path: Path, extractor: Ext
     fresh = tmp_path / "fresh"
     run_corpus([corpus], fresh, extractor)
     assert _outputs(out) == _outputs(fresh)
+
+
+@pytest.mark.parametrize("statuses", [[], [PROCESSED, FAILED, PROCESSED]])
+def test_report_streams_file_entries_and_keeps_only_counts_and_failures(tmp_path: Path, statuses: list[str]) -> None:
+    spilled = tmp_path / "report.jsonl"
+    report = RunReport(spill=spilled.open("wb"))
+    for n, status in enumerate(statuses):
+        report.add(Outcome(n, f"d{n}", f"d{n}.txt", status, reason="bad" if status == FAILED else None))
+    report.spill.close()
+    report.write(tmp_path / "report.json", spilled)
+    written = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    assert [f["doc"] for f in written["files"]] == [f"d{n}" for n in range(len(statuses))]
+    assert written["summary"]["files"] == len(statuses) == report.files
+    assert [f["doc"] for f in report.failures] == [f"d{n}" for n, s in enumerate(statuses) if s == FAILED]
 
 
 def test_progress_lines_when_not_a_terminal() -> None:

@@ -15,14 +15,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import orjson
-
 from ..corpus import list_files
-from ..io import atomic_write_text
 from .engines import outcomes
 from .progress import Progress
 from .report import RunReport
-from .store import REPORT, Entry, RunError, Staging, publish, read_manifest, run_header
+from .store import REPORT, REPORT_LINES, Entry, RunError, Staging, publish, read_manifest, run_header
 from .worker import FAILED, PROCESSED, UNCHANGED, Outcome, Settings, Task
 
 if TYPE_CHECKING:  # the pipeline is imported where it is built, never by a run's parent process
@@ -51,7 +48,8 @@ def run_corpus(paths: Sequence[str | Path], out_dir: str | Path, extractor: Extr
         staging = Staging(out, header, resume)
         published = read_manifest(out, header) if resume else {}
         known = {**published, **staging.entries}
-        report = RunReport(jobs=jobs, engine=engine)
+        spilled = staging.dir / REPORT_LINES
+        report = RunReport(jobs=jobs, engine=engine, spill=spilled.open("wb"))
         meter = Progress(len(entries), progress, progress_every)
         order: list[str] = []
         claimed: dict[str, str] = {}
@@ -76,10 +74,10 @@ def run_corpus(paths: Sequence[str | Path], out_dir: str | Path, extractor: Extr
                 account(outcome)
         finally:
             meter.close()
+            report.spill.close()
         publish(out, staging, order, header)
         report.seconds = time.perf_counter() - began
-        report_json = orjson.dumps(report.to_dict(), option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
-        atomic_write_text(out / REPORT, report_json.decode("utf-8"))
+        report.write(out / REPORT, spilled)
         staging.remove()
         return report
 

@@ -8,7 +8,8 @@ An output folder OUT holds::
                      counts and the byte range of its records in each file
     report.json      every input file and what became of it
     .partial/        a run in progress: the four record files, appended as documents finish,
-                     and journal.jsonl, a manifest line per document
+                     journal.jsonl, a manifest line per document, and report.jsonl, the
+                     report's file entries
 
 Why this shape:
 
@@ -53,6 +54,8 @@ PARTIAL = ".partial"
 JOURNAL = "journal.jsonl"
 MANIFEST = "manifest.jsonl"
 REPORT = "report.json"
+REPORT_LINES = "report.jsonl"
+"""In staging: this run's file entries, spilled as files finish (see ``report``)."""
 HEADER = "policy-miner"
 FORMAT = 1
 COPY_CHUNK = 1 << 20
