@@ -176,10 +176,12 @@ def test_publish_moves_staged_files_in_order_and_copies_the_others(tmp_path: Pat
     staging = Staging(tmp_path, header, resume=False)
     for doc, text in (("a", "旧"), ("b", "二"), ("a", "新")):
         staging.append(_processed(doc, text))
-    published = publish(tmp_path, staging, ["a", "b"], header)
+    publish(tmp_path, staging, ["a", "b"], header)
     lines = (tmp_path / OUTPUT_FILES["quantity"]).read_text(encoding="utf-8").splitlines()
     assert [json.loads(line)["text"] for line in lines] == ["新", "二"]
-    assert [entry["ranges"]["quantity"][0] for entry in published] == [0, len(lines[0].encode()) + 1]
+    manifest = [json.loads(line) for line in (tmp_path / MANIFEST).read_text(encoding="utf-8").splitlines()[1:]]
+    assert [entry["ranges"]["quantity"] for entry in manifest] == [[0, len(lines[0].encode()) + 1],
+                                                                  [len(lines[0].encode()) + 1, len(lines[0].encode()) + len(lines[1].encode()) + 2]]
 
 
 def test_staging_recovery_cuts_half_written_lines(tmp_path: Path) -> None:
@@ -196,7 +198,7 @@ def test_staging_recovery_cuts_half_written_lines(tmp_path: Path) -> None:
         handle.write(b'{"doc": "c", "ranges"')
     recovered = Staging(tmp_path, header, resume=True)
     recovered.close()
-    assert set(recovered.entries) == {"a", "b"}
+    assert set(recovered.index) == {"a", "b"}
     assert {name: (tmp_path / PARTIAL / name).read_bytes() for name in OUTPUT_FILES.values()} == kept
     with pytest.raises(RunError):
         Staging(tmp_path, run_header(Settings(segmenter="pkuseg")), resume=True)

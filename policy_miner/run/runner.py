@@ -19,7 +19,7 @@ from ..corpus import list_files
 from .engines import outcomes
 from .progress import Progress
 from .report import RunReport
-from .store import REPORT, REPORT_LINES, Entry, RunError, Staging, publish, read_manifest, run_header
+from .store import MANIFEST, REPORT, REPORT_LINES, Entry, LineIndex, RunError, Staging, publish, read_manifest, run_header
 from .worker import FAILED, PROCESSED, UNCHANGED, Outcome, Settings, Task
 
 if TYPE_CHECKING:  # the pipeline is imported where it is built, never by a run's parent process
@@ -46,27 +46,33 @@ def run_corpus(paths: Sequence[str | Path], out_dir: str | Path, extractor: Extr
         jobs = jobs or auto_jobs(len(entries))
         header = run_header(settings)
         staging = Staging(out, header, resume)
-        published = read_manifest(out, header) if resume else {}
-        known = {**published, **staging.entries}
+        published = read_manifest(out, header) if resume else LineIndex(out / MANIFEST)
+
+        def known(doc: str) -> Entry | None:
+            """The document's complete earlier output: staged by a killed run, or published."""
+            return staging.entry(doc) or published.get(doc)
+
         spilled = staging.dir / REPORT_LINES
         report = RunReport(jobs=jobs, engine=engine, spill=spilled.open("wb"))
         meter = Progress(len(entries), progress, progress_every)
         order: list[str] = []
-        claimed: dict[str, str] = {}
+        claimed: dict[str, int] = {}
+        """Document id -> the listing index of the file that claimed it."""
 
         def account(outcome: Outcome) -> None:
             if outcome.status in (PROCESSED, UNCHANGED):
                 if outcome.doc_id in claimed:
-                    outcome.status, outcome.reason = FAILED, f"duplicate document id (already read from {claimed[outcome.doc_id]})"
+                    first = entries[claimed[outcome.doc_id]].path
+                    outcome.status, outcome.reason = FAILED, f"duplicate document id (already read from {first})"
                     outcome.counts = {}
                 else:
-                    claimed[outcome.doc_id] = outcome.path
+                    claimed[outcome.doc_id] = outcome.index
                     order.append(outcome.doc_id)
-                    _store(outcome, staging, known, out)
+                    _store(outcome, staging, published, out)
             report.add(outcome)
             meter.update(outcome)
 
-        tasks = (Task(index, str(entry.path), entry.doc_id, _known_hash(known.get(entry.doc_id)),
+        tasks = (Task(index, str(entry.path), entry.doc_id, _known_hash(known(entry.doc_id)) if resume else None,
                       entry.error, entry.skipped)
                  for index, entry in enumerate(entries))
         try:
@@ -79,6 +85,7 @@ def run_corpus(paths: Sequence[str | Path], out_dir: str | Path, extractor: Extr
         report.seconds = time.perf_counter() - began
         report.write(out / REPORT, spilled)
         staging.remove()
+        published.close()
         return report
 
 
@@ -101,14 +108,14 @@ def _known_hash(entry: Entry | None) -> str | None:
     return entry["sha256"] if entry else None
 
 
-def _store(outcome: Outcome, staging: Staging, known: dict[str, Entry], out: Path) -> None:
+def _store(outcome: Outcome, staging: Staging, published: LineIndex, out: Path) -> None:
     """Put a claimed document's records in staging: append new ones, copy published ones."""
     if outcome.status == PROCESSED:
         staging.append(outcome)
         return
-    entry = staging.entries.get(outcome.doc_id)
+    entry = staging.entry(outcome.doc_id)
     if entry is None or entry["sha256"] != outcome.sha256:  # published by an earlier, finished run
-        entry = staging.copy(known[outcome.doc_id], out)
+        entry = staging.copy(published.get(outcome.doc_id), out)
     outcome.counts, outcome.chars = entry["counts"], entry["chars"]
 
 

@@ -39,7 +39,7 @@ import os
 import shutil
 import time
 from importlib.metadata import version
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -120,12 +120,47 @@ def _complete_lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
             yield offset, parsed
 
 
+class LineIndex:
+    """Document id -> where its latest line starts in a JSON-lines file (a journal, a manifest);
+    the line itself is read back when asked for.
+
+    An offset per document instead of the parsed line: a run over a million documents keeps a
+    million small integers, not a million dictionaries of hashes, counts and byte ranges.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.offsets: dict[str, int] = {}
+        self._reader: BinaryIO | None = None
+
+    def __contains__(self, doc: str) -> bool:
+        return doc in self.offsets
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.offsets)
+
+    def get(self, doc: str) -> Entry | None:
+        """The document's line, parsed; None when it has none. The line must be on disk."""
+        offset = self.offsets.get(doc)
+        if offset is None:
+            return None
+        if self._reader is None:
+            self._reader = self.path.open("rb")
+        self._reader.seek(offset)
+        return orjson.loads(self._reader.readline())
+
+    def close(self) -> None:
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
+
+
 class Staging:
     """The ``.partial`` folder of a run: record files appended per document, and its journal."""
 
     def __init__(self, out: Path, header: dict[str, Any], resume: bool) -> None:
         self.dir = out / PARTIAL
-        self.entries: dict[str, Entry] = {}
+        self.index = LineIndex(self.dir / JOURNAL)
         """The latest complete journal entry of each document."""
         if resume and (self.dir / JOURNAL).is_file():
             self._recover(header)
@@ -136,6 +171,8 @@ class Staging:
         """Where each record file ends, counted here: ``tell()`` on a buffered file costs a
         system call."""
         self.journal = (self.dir / JOURNAL).open("ab")
+        self.journal_end = (self.dir / JOURNAL).stat().st_size
+        """Where the next journal line will start (held lines counted)."""
         self.held: list[bytes] = []
         """Journal lines of documents whose records may still be in the write buffers."""
         self.synced = time.monotonic()
@@ -158,13 +195,15 @@ class Staging:
         if not _same_run(found, header):
             raise _mismatch(self.dir, found, header)
         sizes = dict.fromkeys(OUTPUT_FILES, 0)
+        start = end
         for end, entry in lines:
-            self.entries[entry["doc"]] = entry
+            self.index.offsets[entry["doc"]] = start
+            start = end
             for kind, (_, stop) in entry["ranges"].items():
                 sizes[kind] = max(sizes[kind], stop)
         if any(not (self.dir / name).is_file() or (self.dir / name).stat().st_size < sizes[kind]
                for kind, name in OUTPUT_FILES.items()):
-            self.entries.clear()  # records the journal names are gone: the folder is not ours to trust
+            self.index.offsets.clear()  # records the journal names are gone: the folder is not ours to trust
             self._start(header)
             return
         os.truncate(self.dir / JOURNAL, end)
@@ -194,8 +233,10 @@ class Staging:
             self.ends[kind] = start + len(data)
             ranges[kind] = [start, self.ends[kind]]
         entry = {**entry, "ranges": ranges}
-        self.held.append(orjson.dumps(entry, option=orjson.OPT_APPEND_NEWLINE))
-        self.entries[entry["doc"]] = entry
+        line = orjson.dumps(entry, option=orjson.OPT_APPEND_NEWLINE)
+        self.held.append(line)
+        self.index.offsets[entry["doc"]] = self.journal_end
+        self.journal_end += len(line)
         if len(self.held) >= SYNC_DOCUMENTS or time.monotonic() - self.synced >= SYNC_SECONDS:
             self.sync()
         return entry
@@ -209,6 +250,14 @@ class Staging:
         self.held.clear()
         self.synced = time.monotonic()
 
+    def entry(self, doc: str) -> Entry | None:
+        """The document's latest journal entry, if staging has one."""
+        if doc not in self.index:
+            return None
+        if self.held and not self.journal.closed:
+            self.sync()  # its line may still be held back
+        return self.index.get(doc)
+
     def close(self) -> None:
         if not self.journal.closed:
             self.sync()
@@ -217,74 +266,88 @@ class Staging:
 
     def remove(self) -> None:
         self.close()
+        self.index.close()
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-def read_manifest(out: Path, header: dict[str, Any]) -> dict[str, Entry]:
-    """The published documents of ``out`` by id, if its manifest matches this run and its files.
+def read_manifest(out: Path, header: dict[str, Any]) -> LineIndex:
+    """The published documents of ``out``, if its manifest matches this run and its files.
 
     A manifest from other settings is an error (resume would mix records); a manifest whose
     recorded sizes differ from the files is ignored (its documents are simply extracted again).
     """
     path = out / MANIFEST
+    index = LineIndex(path)
     if not path.is_file():
-        return {}
+        return index
     lines = _complete_lines(path)
     first = next(lines, None)
     if first is None:
-        return {}
-    found = first[1]
+        return index
+    start, found = first
     if not _same_run(found, header):
         raise _mismatch(path, found, header)
     sizes = found.get("sizes", {})
     for kind, name in OUTPUT_FILES.items():
         file = out / name
         if not file.is_file() or file.stat().st_size != sizes.get(kind):
-            return {}
-    return {entry["doc"]: entry for _, entry in lines}
+            return index
+    for end, entry in lines:
+        index.offsets[entry["doc"]] = start
+        start = end
+    return index
 
 
-def publish(out: Path, staging: Staging, order: Iterable[str], header: dict[str, Any]) -> list[Entry]:
+def publish(out: Path, staging: Staging, order: Sequence[str], header: dict[str, Any]) -> None:
     """Write the record files and manifest of ``out`` from staging, documents in ``order``.
 
     A staged file that already holds exactly those documents in that order (a fresh run: the
     engines return documents in corpus order) is moved into place rather than copied, so
     publishing costs a rename however large the outputs. Otherwise (a resume that mixed kept
     and new records, a duplicate id's records left out) the ranges are copied in order.
+    Entries are read back from the journal pass by pass, never all held at once.
     """
     staging.close()
-    entries = [staging.entries[doc] for doc in order]
-    published = [{key: value for key, value in entry.items() if key != "ranges"} | {"ranges": {}} for entry in entries]
+
+    def entries() -> Iterator[Entry]:
+        return (staging.entry(doc) for doc in order)
+
+    moved = _in_order(entries(), {kind: (staging.dir / name).stat().st_size for kind, name in OUTPUT_FILES.items()})
     sizes = {}
     for kind, name in OUTPUT_FILES.items():
         staged = staging.dir / name
-        sizes[kind] = staged.stat().st_size
-        if _in_order(entries, kind, sizes[kind]):
-            for entry, new in zip(entries, published):
-                new["ranges"][kind] = entry["ranges"][kind]
+        if kind in moved:
+            sizes[kind] = staged.stat().st_size
             _move(staged, out / name)
             continue
         with atomic_path(out / name) as tmp, tmp.open("wb") as target, staged.open("rb") as source:
-            for entry, new in zip(entries, published):
-                start, end = entry["ranges"][kind]
-                new["ranges"][kind] = [target.tell(), target.tell() + end - start]
-                _copy_range(source, target, start, end)
+            for entry in entries():
+                _copy_range(source, target, *entry["ranges"][kind])
             sizes[kind] = target.tell()
     with atomic_path(out / MANIFEST) as tmp, tmp.open("wb") as target:
-        target.write(b"".join(orjson.dumps(line, option=orjson.OPT_APPEND_NEWLINE)
-                              for line in [{**header, "sizes": sizes}, *published]))
-    return published
+        target.write(orjson.dumps({**header, "sizes": sizes}, option=orjson.OPT_APPEND_NEWLINE))
+        ends = dict.fromkeys(OUTPUT_FILES, 0)  # the published files hold the documents back to back
+        for entry in entries():
+            ranges = {}
+            for kind in OUTPUT_FILES:
+                start, end = entry["ranges"][kind]
+                ranges[kind] = [ends[kind], ends[kind] + end - start]
+                ends[kind] = ranges[kind][1]
+            published = {key: value for key, value in entry.items() if key != "ranges"} | {"ranges": ranges}
+            target.write(orjson.dumps(published, option=orjson.OPT_APPEND_NEWLINE))
 
 
-def _in_order(entries: list[Entry], kind: str, size: int) -> bool:
-    """Whether the staged file of ``kind`` is the entries' records back to back, nothing else."""
-    end = 0
+def _in_order(entries: Iterable[Entry], sizes: dict[str, int]) -> set[str]:
+    """The kinds whose staged file is the entries' records back to back, nothing else."""
+    ends = dict.fromkeys(sizes, 0)
+    kinds = set(sizes)
     for entry in entries:
-        start, stop = entry["ranges"][kind]
-        if start != end:
-            return False
-        end = stop
-    return end == size
+        for kind in list(kinds):
+            start, stop = entry["ranges"][kind]
+            if start != ends[kind]:
+                kinds.discard(kind)
+            ends[kind] = stop
+    return {kind for kind in kinds if ends[kind] == sizes[kind]}
 
 
 def _move(staged: Path, target: Path) -> None:
